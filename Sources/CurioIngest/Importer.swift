@@ -1,0 +1,67 @@
+import CurioCore
+import CurioStore
+import Foundation
+
+/// Reads one input format into Curio records. Importers only parse and validate; they never write.
+///
+/// The ``Ingestor`` drives an importer, writes its batches through a ``CollectionStore`` in
+/// transactions, and collects the record-level problems into an ``IngestReport``.
+public protocol Importer: Sendable {
+    /// The `--format` name (`tate`, `csv`, `events`, `linked-art`, `paintings`).
+    static var formatName: String { get }
+
+    /// Parses every input file below `url` (a file or a folder), delivering records in batches.
+    ///
+    /// - Parameters:
+    ///   - url: a file or folder the user named.
+    ///   - sink: receives each parsed chunk; a chunk is written in one transaction. Throwing from the sink stops the import.
+    /// - Throws: ``IngestError`` for file-level problems (missing, unreadable, truncated gzip, wrong encoding).
+    ///   A file-level problem aborts the file before any of its records reach the sink, so the store stays as it was.
+    func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws
+}
+
+/// Records and problems parsed from one input file (or one slice of a very large file).
+public struct ImportChunk: Sendable {
+    /// The file these records came from.
+    public var file: String
+    public var records: RecordBatch
+    /// Visitor events (events importer only).
+    public var events: [Event]
+    /// Records that were skipped, with where and why.
+    public var problems: [RecordProblem]
+    /// Whether this chunk completes its file (the file may then be marked as ingested).
+    public var completesFile: Bool
+    public init(file: String, records: RecordBatch = RecordBatch(), events: [Event] = [], problems: [RecordProblem] = [],
+                completesFile: Bool = true) {
+        self.file = file
+        self.records = records
+        self.events = events
+        self.problems = problems
+        self.completesFile = completesFile
+    }
+}
+
+/// One skipped record: file, line or record number, field and the reason, in words a curator understands.
+public struct RecordProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    public var file: String
+    /// 1-based line for line-oriented formats, or record index otherwise.
+    public var line: Int?
+    /// The record's identifier when it could be read.
+    public var record: String?
+    public var field: String?
+    public var message: String
+    public init(file: String, line: Int? = nil, record: String? = nil, field: String? = nil, message: String) {
+        self.file = file
+        self.line = line
+        self.record = record
+        self.field = field
+        self.message = message
+    }
+    public var description: String {
+        var s = file
+        if let line { s += ":\(line)" }
+        if let record { s += " [\(record)]" }
+        if let field { s += " \(field)" }
+        return s + ": " + message
+    }
+}

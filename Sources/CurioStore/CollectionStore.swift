@@ -1,0 +1,184 @@
+import CurioCore
+import Foundation
+
+/// The persistence seam of Curio: everything above talks to a `CollectionStore`, never to SQL.
+///
+/// The embedded SQLite implementation (``SQLiteStore``) is the default; a PostgreSQL implementation
+/// can follow without touching callers. Every write method is one transaction: either all of it is
+/// stored or none of it.
+public protocol CollectionStore: Sendable {
+    // MARK: Collection records
+
+    /// Writes items, agents and concepts from one import batch in a single transaction.
+    /// Records whose content is unchanged are left untouched (and counted as unchanged).
+    func write(_ batch: RecordBatch) throws -> WriteSummary
+
+    /// The item with `id`, or nil.
+    func item(_ id: ItemID) throws -> Item?
+    /// The agent with `id`, or nil.
+    func agent(_ id: AgentID) throws -> Agent?
+    /// The concept with `id`, or nil.
+    func concept(_ id: ConceptID) throws -> Concept?
+    /// All concepts of a scheme (or every scheme when nil).
+    func concepts(scheme: Concept.Scheme?) throws -> [Concept]
+    /// Items matching the filters, in stable id order, one page at a time.
+    func items(matching query: ItemQuery) throws -> ItemPage
+    /// Every item id, in stable order (used to build model indices).
+    func allItemIDs() throws -> [ItemID]
+    /// Full-text search (BM25) over titles, descriptions, makers, subjects and medium.
+    func searchText(_ text: String, limit: Int) throws -> [SearchHit]
+
+    // MARK: Visitor events
+
+    /// Appends events in one transaction. Invalid events are rejected as a whole batch.
+    func appendEvents(_ events: [Event]) throws -> EventAppendSummary
+    /// Events of one visitor in time order.
+    func events(visitor: VisitorID) throws -> [Event]
+    /// All events in time order, optionally only those after `since`.
+    func allEvents(since: Date?) throws -> [Event]
+    /// Visitors with their event counts, most active first.
+    func visitors(limit: Int, offset: Int) throws -> [VisitorSummary]
+
+    // MARK: Bookkeeping
+
+    /// Counts of everything stored; stable for an unchanged store (used to prove idempotent ingest).
+    func stats() throws -> CollectionStats
+    /// Records that a whole input file was committed, with its content hash.
+    func markFileIngested(path: String, sha256: String, summary: WriteSummary) throws
+}
+
+/// The records one importer produced from one chunk of input, written atomically.
+public struct RecordBatch: Sendable {
+    public var items: [Item]
+    public var agents: [Agent]
+    public var concepts: [Concept]
+    public init(items: [Item] = [], agents: [Agent] = [], concepts: [Concept] = []) {
+        self.items = items
+        self.agents = agents
+        self.concepts = concepts
+    }
+    public var isEmpty: Bool { items.isEmpty && agents.isEmpty && concepts.isEmpty }
+}
+
+/// What one write did, per record kind.
+public struct WriteSummary: Codable, Sendable, Equatable {
+    public var inserted: Int = 0
+    public var updated: Int = 0
+    public var unchanged: Int = 0
+    public init(inserted: Int = 0, updated: Int = 0, unchanged: Int = 0) {
+        self.inserted = inserted
+        self.updated = updated
+        self.unchanged = unchanged
+    }
+    public static func + (a: Self, b: Self) -> Self {
+        Self(inserted: a.inserted + b.inserted, updated: a.updated + b.updated, unchanged: a.unchanged + b.unchanged)
+    }
+}
+
+/// Filters for listing items. All filters combine with AND.
+public struct ItemQuery: Sendable, Equatable {
+    /// Substring of a maker's name, or an exact agent id.
+    public var maker: String?
+    /// A concept id or label; matches the concept and everything narrower.
+    public var subject: String?
+    /// Items whose date range overlaps `fromYear...toYear`.
+    public var fromYear: Int?
+    public var toYear: Int?
+    /// Substring of the medium.
+    public var medium: String?
+    /// Exact source (`tate`, `csv`, `linked-art`).
+    public var source: String?
+    /// 0-based page and page size (capped at 500).
+    public var page: Int
+    public var pageSize: Int
+    public init(maker: String? = nil, subject: String? = nil, fromYear: Int? = nil, toYear: Int? = nil,
+                medium: String? = nil, source: String? = nil, page: Int = 0, pageSize: Int = 50) {
+        self.maker = maker
+        self.subject = subject
+        self.fromYear = fromYear
+        self.toYear = toYear
+        self.medium = medium
+        self.source = source
+        self.page = page
+        self.pageSize = pageSize
+    }
+}
+
+/// One page of items and the total number of matches.
+public struct ItemPage: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public var page: Int
+    public var pageSize: Int
+    public init(items: [Item], total: Int, page: Int, pageSize: Int) {
+        self.items = items
+        self.total = total
+        self.page = page
+        self.pageSize = pageSize
+    }
+}
+
+/// A full-text hit with its BM25 score (higher is better) and a highlighted snippet.
+public struct SearchHit: Sendable, Equatable, Codable {
+    public var item: ItemID
+    public var score: Double
+    public var snippet: String?
+    public init(item: ItemID, score: Double, snippet: String? = nil) {
+        self.item = item
+        self.score = score
+        self.snippet = snippet
+    }
+}
+
+/// What an event append did.
+public struct EventAppendSummary: Sendable, Equatable, Codable {
+    /// Events stored.
+    public var appended: Int
+    /// Exact duplicates of stored events (same visitor, item, kind, value, timestamp, session), not stored again.
+    public var duplicates: Int
+    public init(appended: Int, duplicates: Int) {
+        self.appended = appended
+        self.duplicates = duplicates
+    }
+}
+
+/// A visitor and how much they did.
+public struct VisitorSummary: Sendable, Equatable, Codable {
+    public var visitor: VisitorID
+    public var events: Int
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public init(visitor: VisitorID, events: Int, firstSeen: Date, lastSeen: Date) {
+        self.visitor = visitor
+        self.events = events
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+}
+
+/// Counts of stored records. Encodes with sorted keys so two stores can be compared byte for byte.
+public struct CollectionStats: Sendable, Equatable, Codable {
+    public var items: Int
+    public var agents: Int
+    public var concepts: [String: Int]
+    public var places: Int
+    public var images: Int
+    public var visitors: Int
+    public var events: Int
+    public var itemsWithDates: Int
+    public var itemsBySource: [String: Int]
+    public var schemaVersion: Int
+    public init(items: Int, agents: Int, concepts: [String: Int], places: Int, images: Int, visitors: Int, events: Int,
+                itemsWithDates: Int, itemsBySource: [String: Int], schemaVersion: Int) {
+        self.items = items
+        self.agents = agents
+        self.concepts = concepts
+        self.places = places
+        self.images = images
+        self.visitors = visitors
+        self.events = events
+        self.itemsWithDates = itemsWithDates
+        self.itemsBySource = itemsBySource
+        self.schemaVersion = schemaVersion
+    }
+}
