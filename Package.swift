@@ -9,7 +9,8 @@
 //                                              CurioMath ── CurioCore
 //
 // Each C library is wrapped once: CSQLite (CurioStore only), CBLAS (CurioMath only),
-// CMicroHTTPD + CCurioHTTP (CurioServer only), CVips + CCurioVips (CurioImaging only).
+// CMicroHTTPD + CCurioHTTP (CurioServer only), CVips + CCurioVips (CurioImaging only),
+// CZlib (CurioCompression only).
 import PackageDescription
 
 let package = Package(
@@ -26,6 +27,7 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
         .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fixed-arity C wrappers around variadic C APIs that Swift cannot call.
         .target(name: "CCurioHTTP", dependencies: ["CMicroHTTPD"]),
         .target(name: "CCurioVips", dependencies: ["CVips"]),
@@ -33,9 +35,10 @@ let package = Package(
         // MARK: Swift modules.
         .target(name: "CurioCore"),
         .target(name: "CurioMath", dependencies: ["CurioCore", "CBLAS"]),
+        .target(name: "CurioCompression", dependencies: ["CZlib"]),
         .target(name: "CurioStore", dependencies: ["CurioCore", "CSQLite"]),
-        .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore"]),
-        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression"]),
+        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
@@ -47,6 +50,7 @@ let package = Package(
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
+        .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
         .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
