@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
     ]

@@ -143,7 +143,8 @@ public struct Venue: Sendable, Codable, Equatable {
         return removed
     }
 
-    /// Connects two rooms (replacing an existing connection between the same rooms in the same direction).
+    /// Connects two rooms, replacing an existing connection of the same kind between them (one-way connections in
+    /// opposite directions are kept side by side).
     /// - Throws: ``VisitError/unknownRoom(id:)``, or ``VisitError/badParameter(name:reason:)`` for a non-positive time.
     public mutating func connect(_ connection: Connection) throws {
         guard room(connection.from) != nil else { throw VisitError.unknownRoom(id: connection.from) }
@@ -154,7 +155,10 @@ public struct Venue: Sendable, Codable, Equatable {
         guard connection.seconds.isFinite, connection.seconds > 0 else {
             throw VisitError.badParameter(name: "connection.seconds", reason: "must be a positive number")
         }
-        connections.removeAll { $0.links(connection.from, connection.to) && (!$0.isOneWay || $0.from == connection.from) }
+        connections.removeAll {
+            $0.kind == connection.kind && $0.links(connection.from, connection.to)
+                && (!$0.isOneWay || !connection.isOneWay || $0.from == connection.from)
+        }
         connections.append(connection)
     }
 }

@@ -483,11 +483,13 @@ enum VenueChecker {
             if c.kind == .stairs, c.isStepFree {
                 problems.append(FieldProblem(field: "\(path).step_free", message: "stairs cannot be step-free"))
             }
-            // Two-way links may be listed from both sides, but must then agree.
-            let key = c.isOneWay ? "\(c.from)\u{0}>\u{0}\(c.to)" : [c.from, c.to].sorted().joined(separator: "\u{0}-\u{0}")
+            // Two-way links may be listed from both sides, but must then agree. Different kinds of link between the
+            // same rooms (stairs and a lift) are separate connections.
+            let kind = c.kind.rawValue
+            let key = (c.isOneWay ? "\(c.from)\u{0}>\u{0}\(c.to)" : [c.from, c.to].sorted().joined(separator: "\u{0}-\u{0}")) + "/" + kind
             if let j = pairSeen[key] {
                 let other = venue.connections[j]
-                if other.seconds != c.seconds || other.isStepFree != c.isStepFree || other.kind != c.kind {
+                if other.seconds != c.seconds || other.isStepFree != c.isStepFree {
                     problems.append(FieldProblem(
                         field: path,
                         message: "conflicts with \(connectionPath(j)) for the same rooms (\(Self.describe(other)) vs \(Self.describe(c)))"))
@@ -496,12 +498,12 @@ enum VenueChecker {
                 pairSeen[key] = i
             }
             if c.isOneWay == false {
-                let reverseOne = "\(c.to)\u{0}>\u{0}\(c.from)", forwardOne = "\(c.from)\u{0}>\u{0}\(c.to)"
+                let reverseOne = "\(c.to)\u{0}>\u{0}\(c.from)/\(kind)", forwardOne = "\(c.from)\u{0}>\u{0}\(c.to)/\(kind)"
                 if let j = pairSeen[reverseOne] ?? pairSeen[forwardOne] {
                     problems.append(FieldProblem(field: path, message: "is two-way but \(connectionPath(j)) is one-way for the same rooms"))
                 }
             } else {
-                let twoWay = [c.from, c.to].sorted().joined(separator: "\u{0}-\u{0}")
+                let twoWay = [c.from, c.to].sorted().joined(separator: "\u{0}-\u{0}") + "/" + kind
                 if let j = pairSeen[twoWay] {
                     problems.append(FieldProblem(field: path, message: "is one-way but \(connectionPath(j)) is two-way for the same rooms"))
                 }
