@@ -66,7 +66,7 @@ public struct ExactTourSolver: Sendable {
             kept.append(Int32(index))
             buckets[key] = kept
             let finish = label.time + (inst.endRoom.map { inst.leg(inst.room[Int(label.last)], $0) } ?? 0)
-            if finish <= inst.horizon + 1e-9,
+            if finish <= inst.horizon + 1e-9, inst.endRoom.map({ TourInstance.isOpen(inst.windows[$0], at: finish) }) ?? true,
                label.value > bestValue + 1e-12 || (label.value >= bestValue - 1e-12 && finish < bestFinish) {
                 bestValue = label.value
                 bestFinish = finish

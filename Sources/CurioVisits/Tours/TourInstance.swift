@@ -156,12 +156,13 @@ struct TourInstance: Sendable {
                 fits = true
                 break
             }
-            if fits, t + back <= horizon {
+            if fits, t + back <= horizon, e.map({ Self.isOpen(windows[$0], at: t + back) }) ?? true {
                 kept.append((id, r, look))
             } else {
                 let needed = there + look + back
                 if quickest == nil || needed < quickest!.needed { quickest = (needed, id, there, look, back) }
-                reasons[fits ? "too far for the time available" : "in rooms closed at those times", default: 0] += 1
+                // Enough time if the rooms were open throughout: then closures are what stops it.
+                reasons[needed <= horizon ? "in rooms closed at those times" : "too far for the time available", default: 0] += 1
             }
         }
         if kept.isEmpty {
@@ -238,8 +239,17 @@ struct TourInstance: Sendable {
             t = s + view[c]
             at = r
         }
-        if let e = endRoom, !seq.isEmpty || at != e { t += leg(at, e) }
+        if let e = endRoom, !seq.isEmpty || at != e {
+            t += leg(at, e)
+            guard Self.isOpen(windows[e], at: t) else { return nil }
+        }
         return t <= horizon + 1e-9 ? t : nil
+    }
+
+    /// Whether a room with these windows is open at time `t` (the end room must be open on arrival).
+    @inline(__always)
+    static func isOpen(_ windows: [(Double, Double)], at t: Double) -> Bool {
+        windows.contains { $0.0 <= t + 1e-9 && t <= $0.1 + 1e-9 }
     }
 
     /// Whether a sequence is feasible.

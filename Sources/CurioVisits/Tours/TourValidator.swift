@@ -62,7 +62,8 @@ public struct TourValidator: Sendable {
         }
         if let end = request.endRoom {
             if let leg = tour.finalLeg {
-                out += checkLeg(leg, from: at, to: end, departing: t, day: day, request: request, name: "the walk to the end")
+                out += checkLeg(leg, from: at, to: end, departing: t, day: day, request: request, name: "the walk to the end",
+                               finalLeg: true)
                 t = t.addingTimeInterval(leg.seconds)
             } else {
                 out.append("the tour does not walk to its end room \(end)")
@@ -76,13 +77,17 @@ public struct TourValidator: Sendable {
     public func isFeasible(_ tour: Tour) -> Bool { violations(tour).isEmpty }
 
     private func checkLeg(_ leg: WalkLeg, from: String, to: String, departing: Date, day: VenueDay,
-                          request: TourRequest, name: String) -> [String] {
+                          request: TourRequest, name: String, finalLeg: Bool = false) -> [String] {
         var out: [String] = []
         guard leg.route.first == from, leg.route.last == to else {
             return ["\(name): the walk goes from \(leg.route.first ?? "?") to \(leg.route.last ?? "?") instead of \(from) to \(to)"]
         }
         if leg.route.count == 1 {
             if abs(leg.seconds - request.inRoomSeconds) > tolerance { out.append("\(name): the in-room walk time is wrong") }
+            if finalLeg, let r = venue.roomIndex(to) {
+                let arrival = day.secondsOfDay(departing) + leg.seconds
+                if !day.isOpen(room: r, from: arrival, to: arrival) { out.append("\(name): arrives at \(to) while it is closed") }
+            }
             return out
         }
         var seconds = 0.0
@@ -99,9 +104,12 @@ public struct TourValidator: Sendable {
                 continue
             }
             if request.stepFree, !venue.rooms[r].isStepFree { out.append("\(name): passes through \(b), which is not step-free") }
+            // Rooms walked through must be open when passed; a stop's own room is checked while looking, and the
+            // end room on arrival.
             let passing = day.secondsOfDay(departing) + seconds
-            if !day.isOpen(room: r, from: passing, to: passing) {
-                out.append("\(name): passes through \(b) while it is closed")
+            let isDestination = k == leg.route.count - 1
+            if (!isDestination || finalLeg), !day.isOpen(room: r, from: passing, to: passing) {
+                out.append(isDestination ? "\(name): arrives at \(b) while it is closed" : "\(name): passes through \(b) while it is closed")
             }
         }
         if abs(seconds - leg.seconds) > tolerance * Double(leg.route.count) {
