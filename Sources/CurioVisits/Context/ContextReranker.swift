@@ -95,8 +95,8 @@ public struct RerankResult: Sendable, Codable, Equatable {
 /// ``VisitContext/timeLeft`` to walk there, look (``ViewingTimeModel``) and walk to the nearest entrance;
 /// already seen this visit (optional).
 ///
-/// **Soft features** (scores move, with ``RerankReason``s): base scores are min-max normalised over the input to
-/// 0…1; then `score = base − walking − crowding + group`, where
+/// **Soft features** (scores move, with ``RerankReason``s): base scores are scaled to 0…1 over the input (divided
+/// by the largest when none is negative, min-max otherwise); then `score = base − walking − crowding + group`, where
 /// - walking = `walkingWeight × groupFactor × min(seconds, walkingCap) / walkingCap` (0 when the room is unknown),
 /// - crowding = `crowdingWeight × clamp((occupancy − crowdingOnset) / (1 − crowdingOnset), 0, 1)`,
 /// - group = `+groupWeight` when a subject matches ``GroupType/preferredSubjects``, `−groupWeight` for
@@ -155,7 +155,10 @@ public struct ContextReranker: Sendable {
 
         let values = scored.map { Double($0.1) }.filter(\.isFinite)
         let lo = values.min() ?? 0, hi = values.max() ?? 1
-        func normalised(_ x: Double) -> Double { hi > lo ? (x - lo) / (hi - lo) : 1 }
+        func normalised(_ x: Double) -> Double {
+            if lo >= 0 { return hi > 0 ? x / hi : 1 }
+            return hi > lo ? (x - lo) / (hi - lo) : 1
+        }
 
         var ranked: [(RerankedItem, Int)] = []
         var filtered: [FilteredItem] = []
