@@ -1,4 +1,5 @@
 import CurioCore
+import CurioMath
 import Foundation
 @testable import CurioVisits
 
@@ -50,59 +51,59 @@ enum TestVenues {
     /// A random connected venue with `rooms` rooms, some not step-free, some stairs, optional closures, and
     /// `items` placed items; deterministic for a seed.
     static func random(seed: UInt64, rooms: Int, items: Int, closures: Bool = true) -> Venue {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var roomList: [Room] = []
         for i in 0..<rooms {
             roomList.append(Room(id: "R\(i)", name: "Room \(i)", floor: i < rooms / 2 ? "G" : "1",
-                                 capacity: 10 + rng.nextInt(30), isStepFree: i == 0 || rng.nextDouble() > 0.15))
+                                 capacity: 10 + rng.nextInt(below: 30), isStepFree: i == 0 || rng.nextDouble() > 0.15))
         }
         var connections: [Connection] = []
         for i in 1..<rooms {
-            let j = rng.nextInt(i)
+            let j = rng.nextInt(below: i)
             let stairs = roomList[i].floor != roomList[j].floor && rng.nextDouble() < 0.5
-            connections.append(Connection(from: "R\(j)", to: "R\(i)", seconds: Double(15 + rng.nextInt(90)),
+            connections.append(Connection(from: "R\(j)", to: "R\(i)", seconds: Double(15 + rng.nextInt(below: 90)),
                                           kind: stairs ? .stairs : (roomList[i].floor != roomList[j].floor ? .lift : .door)))
         }
         for _ in 0..<(rooms / 3) {
-            let a = rng.nextInt(rooms), b = rng.nextInt(rooms)
+            let a = rng.nextInt(below: rooms), b = rng.nextInt(below: rooms)
             if a != b, !connections.contains(where: { $0.links("R\(a)", "R\(b)") }) {
-                connections.append(Connection(from: "R\(a)", to: "R\(b)", seconds: Double(20 + rng.nextInt(60)),
+                connections.append(Connection(from: "R\(a)", to: "R\(b)", seconds: Double(20 + rng.nextInt(below: 60)),
                                               isOneWay: rng.nextDouble() < 0.1))
             }
         }
         var closureList: [RoomClosure] = []
         if closures {
             for i in 1..<rooms where rng.nextDouble() < 0.2 {
-                let from = 10 * 60 + rng.nextInt(4 * 60)
+                let from = 10 * 60 + rng.nextInt(below: 4 * 60)
                 closureList.append(RoomClosure(room: "R\(i)", from: TimeOfDay(minutes: from),
-                                               to: TimeOfDay(minutes: from + 30 + rng.nextInt(90))))
+                                               to: TimeOfDay(minutes: from + 30 + rng.nextInt(below: 90))))
             }
         }
         var placements: [Placement] = []
         for k in 0..<items {
-            placements.append(Placement(item: ItemID("i\(k)"), room: "R\(rng.nextInt(rooms))"))
+            placements.append(Placement(item: ItemID("i\(k)"), room: "R\(rng.nextInt(below: rooms))"))
         }
         var venue = Venue(id: "random-\(seed)", name: "Random", timeZone: "UTC",
                           floors: [Floor(id: "G", name: "Ground", level: 0), Floor(id: "1", name: "First", level: 1)],
                           rooms: roomList, connections: connections, entrances: ["R0"],
                           openingHours: .daily(TimeOfDay(hour: 10), TimeOfDay(hour: 18)), closures: closureList,
                           placements: placements)
-        if rng.nextDouble() < 0.2 { try? venue.close(room: "R\(1 + rng.nextInt(rooms - 1))", reason: "rehang") }
+        if rng.nextDouble() < 0.2 { try? venue.close(room: "R\(1 + rng.nextInt(below: rooms - 1))", reason: "rehang") }
         return venue
     }
 
     /// Catalogue items with makers and dates so coherence, chronology and variety matter.
     static func randomCatalog(seed: UInt64, items: Int) -> VisitCatalog {
-        var rng = SeededGenerator(seed: seed ^ 0xABCD)
+        var rng = SeededRandom(seed: seed ^ 0xABCD)
         let subjects = (0..<6).map { Concept(id: ConceptID("s\($0)"), scheme: .subject, label: "subject \($0)", level: 2) }
         let list = (0..<items).map { k -> Item in
-            let maker = rng.nextInt(max(2, items / 3))
-            let year = 1700 + rng.nextInt(300)
+            let maker = rng.nextInt(below: max(2, items / 3))
+            let year = 1700 + rng.nextInt(below: 300)
             return Item(id: ItemID("i\(k)"), source: "test", title: "Item \(k)",
                         makers: [MakerCredit(agent: AgentID("m\(maker)"), name: "Maker \(maker)")],
                         date: DateRange(text: "\(year)", startYear: year, endYear: year),
-                        classification: ["painting", "on paper, unique", "sculpture"][rng.nextInt(3)],
-                        subjects: [subjects[rng.nextInt(6)].id])
+                        classification: ["painting", "on paper, unique", "sculpture"][rng.nextInt(below: 3)],
+                        subjects: [subjects[rng.nextInt(below: 6)].id])
         }
         return VisitCatalog(items: list, concepts: subjects)
     }

@@ -1,4 +1,5 @@
 import CurioCore
+import CurioMath
 import Foundation
 import Testing
 @testable import CurioVisits
@@ -185,19 +186,19 @@ import Testing
     @Test func everyPlannedTourOnRandomInstancesIsFeasible() throws {
         var planned = 0, explained = 0
         for seed in UInt64(1)...60 {
-            var rng = SeededGenerator(seed: seed * 7919)
-            let rooms = 5 + rng.nextInt(10), count = 8 + rng.nextInt(40)
+            var rng = SeededRandom(seed: seed * 7919)
+            let rooms = 5 + rng.nextInt(below: 10), count = 8 + rng.nextInt(below: 40)
             let venue = TestVenues.random(seed: seed, rooms: rooms, items: count)
             let catalog = TestVenues.randomCatalog(seed: seed, items: count)
             let planner = TourPlanner(venue: venue, catalog: catalog, restarts: 2)
             let candidates = (0..<count).map { TourCandidate(item: ItemID("i\($0)"), interest: rng.nextDouble()) }
-            let start = "R\(rng.nextInt(rooms))"
+            let start = "R\(rng.nextInt(below: rooms))"
             let request = TourRequest(candidates: candidates, startRoom: start,
                                       endRoom: rng.nextDouble() < 0.7 ? "R0" : nil,
-                                      startTime: TestVenues.at(["10:00", "11:30", "13:00", "16:45"][rng.nextInt(4)]),
-                                      budgetSeconds: Double(3 + rng.nextInt(60)) * 60,
-                                      walkingSpeed: [0.6, 1, 1.3][rng.nextInt(3)], stepFree: rng.nextDouble() < 0.3,
-                                      group: GroupType.allCases[rng.nextInt(3)], weights: TourWeights.chronological,
+                                      startTime: TestVenues.at(["10:00", "11:30", "13:00", "16:45"][rng.nextInt(below: 4)]),
+                                      budgetSeconds: Double(3 + rng.nextInt(below: 60)) * 60,
+                                      walkingSpeed: [0.6, 1, 1.3][rng.nextInt(below: 3)], stepFree: rng.nextDouble() < 0.3,
+                                      group: GroupType.allCases[rng.nextInt(below: 3)], weights: TourWeights.chronological,
                                       seed: seed)
             do {
                 let tour = try planner.plan(request)
@@ -229,15 +230,15 @@ import Testing
     @Test func exactSolverMatchesBruteForceAndBoundsTheHeuristic() throws {
         var ratios: [Double] = []
         for seed in UInt64(100)...130 {
-            var rng = SeededGenerator(seed: seed)
-            let rooms = 4 + rng.nextInt(5)
-            let count = 5 + rng.nextInt(2)
+            var rng = SeededRandom(seed: seed)
+            let rooms = 4 + rng.nextInt(below: 5)
+            let count = 5 + rng.nextInt(below: 2)
             let venue = TestVenues.random(seed: seed, rooms: rooms, items: count)
             let catalog = TestVenues.randomCatalog(seed: seed, items: count)
             let planner = TourPlanner(venue: venue, catalog: catalog, restarts: 3)
             let request = TourRequest(candidates: (0..<count).map { TourCandidate(item: ItemID("i\($0)"), interest: rng.nextDouble()) },
                                       startRoom: "R0", endRoom: "R0", startTime: TestVenues.at("11:00"),
-                                      budgetSeconds: Double(4 + rng.nextInt(12)) * 60, weights: TourWeights.chronological,
+                                      budgetSeconds: Double(4 + rng.nextInt(below: 12)) * 60, weights: TourWeights.chronological,
                                       seed: seed)
             guard let inst = try? planner.compile(request) else { continue }
             let exactSeq = try ExactTourSolver.optimalSequence(inst)
@@ -255,13 +256,13 @@ import Testing
     @Test func heuristicIsCloseToOptimalOnSmallInstances() throws {
         var ratios: [Double] = []
         for seed in UInt64(200)...215 {
-            var rng = SeededGenerator(seed: seed)
+            var rng = SeededRandom(seed: seed)
             let count = 9
             let venue = TestVenues.random(seed: seed, rooms: 6, items: count)
             let planner = TourPlanner(venue: venue, catalog: TestVenues.randomCatalog(seed: seed, items: count))
             let request = TourRequest(candidates: (0..<count).map { TourCandidate(item: ItemID("i\($0)"), interest: rng.nextDouble()) },
                                       startRoom: "R0", endRoom: "R0", startTime: TestVenues.at("11:00"),
-                                      budgetSeconds: Double(5 + rng.nextInt(10)) * 60, seed: seed)
+                                      budgetSeconds: Double(5 + rng.nextInt(below: 10)) * 60, seed: seed)
             guard let exact = try? ExactTourSolver(planner: planner).solve(request) else { continue }
             let tour = try planner.plan(request)
             #expect(TourValidator(venue: venue).violations(exact) == [])
@@ -275,7 +276,7 @@ import Testing
     @Test func sameRequestAndSeedGiveTheSameTour() throws {
         let venue = TestVenues.random(seed: 5, rooms: 12, items: 60)
         let planner = TourPlanner(venue: venue, catalog: TestVenues.randomCatalog(seed: 5, items: 60))
-        var rng = SeededGenerator(seed: 9)
+        var rng = SeededRandom(seed: 9)
         let request = TourRequest(candidates: (0..<60).map { TourCandidate(item: ItemID("i\($0)"), interest: rng.nextDouble()) },
                                   startRoom: "R0", endRoom: "R0", startTime: TestVenues.at("11:00"), budgetSeconds: 1800)
         let a = try planner.plan(request, id: "t"), b = try planner.plan(request, id: "t")
