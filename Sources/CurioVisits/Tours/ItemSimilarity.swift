@@ -79,30 +79,51 @@ public struct MetadataSimilarity: ItemSimilarity {
 
     public func similarities(_ items: [ItemID]) -> [Float] {
         let n = items.count
-        let facts = items.map { id -> (makers: Set<AgentID>, movements: Set<ConceptID>, subjects: Set<ConceptID>, year: Int?) in
-            guard let item = catalog.item(id) else { return ([], [], [], nil) }
-            var subjects: Set<ConceptID> = []
-            for s in item.subjects {
-                subjects.insert(s)
-                for c in catalog.lineage(s).dropFirst() where c.level > 0 { subjects.insert(c.id) }
-            }
-            return (Set(item.makers.map(\.agent)), Set(item.movements), subjects, item.date?.midYear)
+        // Code every id as a small integer once; compare sorted integer lists (no hashing in the n² loop).
+        var codes: [String: Int32] = [:]
+        func code(_ key: String) -> Int32 {
+            if let c = codes[key] { return c }
+            let c = Int32(codes.count)
+            codes[key] = c
+            return c
         }
-        func jaccard<T>(_ a: Set<T>, _ b: Set<T>) -> Double {
+        var makers: [[Int32]] = [], movements: [[Int32]] = [], subjects: [[Int32]] = [], years: [Int?] = []
+        for id in items {
+            guard let item = catalog.item(id) else {
+                makers.append([]); movements.append([]); subjects.append([]); years.append(nil)
+                continue
+            }
+            var s: Set<Int32> = []
+            for subject in item.subjects {
+                s.insert(code("s:" + subject.rawValue))
+                for c in catalog.lineage(subject).dropFirst() where c.level > 0 { s.insert(code("s:" + c.id.rawValue)) }
+            }
+            makers.append(Set(item.makers.map { code("a:" + $0.agent.rawValue) }).sorted())
+            movements.append(Set(item.movements.map { code("m:" + $0.rawValue) }).sorted())
+            subjects.append(s.sorted())
+            years.append(item.date?.midYear)
+        }
+        func shared(_ a: [Int32], _ b: [Int32]) -> Int {
+            var i = 0, j = 0, k = 0
+            while i < a.count, j < b.count {
+                if a[i] == b[j] { k += 1; i += 1; j += 1 } else if a[i] < b[j] { i += 1 } else { j += 1 }
+            }
+            return k
+        }
+        func jaccard(_ a: [Int32], _ b: [Int32]) -> Double {
             if a.isEmpty || b.isEmpty { return 0 }
-            let shared = a.intersection(b).count
-            return Double(shared) / Double(a.count + b.count - shared)
+            let k = shared(a, b)
+            return Double(k) / Double(a.count + b.count - k)
         }
         var out = [Float](repeating: 0, count: n * n)
         for i in 0..<n {
             out[i * n + i] = 1
             for j in (i + 1)..<max(i + 1, n) {
-                let a = facts[i], b = facts[j]
                 var s = 0.0
-                if !a.makers.isDisjoint(with: b.makers) { s += 0.35 }
-                s += 0.25 * jaccard(a.movements, b.movements)
-                s += 0.25 * jaccard(a.subjects, b.subjects)
-                if let ya = a.year, let yb = b.year { s += 0.15 * exp(-Double(abs(ya - yb)) / 30) }
+                if shared(makers[i], makers[j]) > 0 { s += 0.35 }
+                s += 0.25 * jaccard(movements[i], movements[j])
+                s += 0.25 * jaccard(subjects[i], subjects[j])
+                if let ya = years[i], let yb = years[j] { s += 0.15 * exp(-Double(abs(ya - yb)) / 30) }
                 out[i * n + j] = Float(s)
                 out[j * n + i] = Float(s)
             }

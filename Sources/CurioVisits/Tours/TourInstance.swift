@@ -36,6 +36,8 @@ struct TourInstance: Sendable {
     let inRoom: Double
     /// Notes for the visitor (e.g. the start was moved to opening time).
     let notes: [String]
+    /// Pointer-backed copies of the hot tables, for the search's inner loops.
+    let tables: TourTables
 
     var count: Int { items.count }
 
@@ -211,40 +213,37 @@ struct TourInstance: Sendable {
         }
         makerCount = makerIndex.count
         self.notes = notes
+        var walk = [Double](repeating: .infinity, count: venue.rooms.count * venue.rooms.count)
+        for a in 0..<venue.rooms.count {
+            for b in 0..<venue.rooms.count {
+                walk[a * venue.rooms.count + b] = a == b ? request.inRoomSeconds : graph.seconds(from: a, to: b)
+            }
+        }
+        tables = TourTables(room: room, view: view, gain: gain, pair: pair, walk: walk, rooms: venue.rooms.count,
+                            windows: windows, makers: makers, startRoom: s, endRoom: e ?? -1, horizon: horizon)
     }
 
     // MARK: Timing
 
     /// Walking seconds between rooms, `inRoom` within a room.
     @inline(__always)
-    func leg(_ a: Int, _ b: Int) -> Double { a == b ? inRoom : graph.seconds(from: a, to: b) }
+    func leg(_ a: Int, _ b: Int) -> Double { tables.leg(a, b) }
 
     /// Earliest time ≥ `arrive` at which `look` seconds fit in one open interval of room `r`.
     @inline(__always)
     func earliestStart(room r: Int, arrive: Double, look: Double) -> Double? {
-        for (lo, hi) in windows[r] {
-            let t = max(arrive, lo)
-            if t + look <= hi { return t }
-        }
-        return nil
+        let t = tables.earliestStart(room: r, arrive: arrive, look: look)
+        return t >= 0 ? t : nil
     }
 
     /// Finish time (arrival at the end room, or end of the last stop) of a sequence, or nil when infeasible.
     func finish(_ seq: [Int]) -> Double? {
-        var t = 0.0
-        var at = startRoom
-        for c in seq {
-            let r = room[c]
-            guard let s = earliestStart(room: r, arrive: t + leg(at, r), look: view[c]) else { return nil }
-            t = s + view[c]
-            at = r
-        }
-        if let e = endRoom, !seq.isEmpty || at != e {
-            t += leg(at, e)
-            guard Self.isOpen(windows[e], at: t) else { return nil }
-        }
-        return t <= horizon + 1e-9 ? t : nil
+        let t = tables.finish(seq)
+        return t >= 0 ? t : nil
     }
+
+    /// Whether a sequence is feasible.
+    func isFeasible(_ seq: [Int]) -> Bool { tables.finish(seq) >= 0 }
 
     /// Whether a room with these windows is open at time `t` (the end room must be open on arrival).
     @inline(__always)
@@ -252,26 +251,11 @@ struct TourInstance: Sendable {
         windows.contains { $0.0 <= t + 1e-9 && t <= $0.1 + 1e-9 }
     }
 
-    /// Whether a sequence is feasible.
-    func isFeasible(_ seq: [Int]) -> Bool { finish(seq) != nil }
-
     // MARK: Utility
 
     /// Utility of a sequence: gains + pair terms − variety penalty.
     func utility(_ seq: [Int], scratch: inout [Int]) -> Double {
-        var u = 0.0
-        var prev = -1
-        for c in seq {
-            u += gain[c]
-            if prev >= 0 { u += pair[prev * count + c] }
-            for m in makers[c] {
-                if scratch[m] > 0 { u -= request.weights.variety }
-                scratch[m] += 1
-            }
-            prev = c
-        }
-        for c in seq { for m in makers[c] { scratch[m] = 0 } }
-        return u
+        tables.utility(seq, gain: tables.gain, variety: request.weights.variety, scratch: &scratch)
     }
 
     func utility(_ seq: [Int]) -> Double {
