@@ -49,6 +49,8 @@ let package = Package(
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+        // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
+        .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
 
         // Benchmarks (run by Benchmarks/visits.sh).
         .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioMath", "CurioCore"],
@@ -59,7 +61,7 @@ let package = Package(
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
