@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
 
         // Benchmarks (run by Benchmarks/visits.sh).
-        .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioMath", "CurioCore"],
+        .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                           path: "Benchmarks/VisitsBench"),
 
         // MARK: Tests (Swift Testing).
@@ -66,7 +66,7 @@ let package = Package(
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioMath", "CurioCore"],
+        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
