@@ -56,4 +56,26 @@ public struct VisitCatalog: Sendable {
         let words = main.split(separator: " ").map(String.init).filter { !honours.contains($0) }
         return words.last ?? name
     }
+
+    /// The first subject (or broader subject) of an item that a group likes (`true`) or is steered away from
+    /// (`false`); avoidance wins over preference; nil for adults or when nothing matches.
+    public func groupAffinity(_ id: ItemID, group: GroupType) -> (subject: String, liked: Bool)? {
+        guard group != .adult, let item = item(id) else { return nil }
+        var liked: String?
+        for subject in item.subjects {
+            for concept in lineage(subject) {
+                let label = concept.label.lowercased()
+                if group.avoidedSubjects.contains(where: { label.contains($0) }) { return (concept.label, false) }
+                if liked == nil, group.preferredSubjects.contains(where: { label.contains($0) }) { liked = concept.label }
+            }
+        }
+        return liked.map { ($0, true) }
+    }
+
+    /// The item's title in `language` when the catalogue has one, else its main title.
+    public func title(_ id: ItemID, language: String?) -> String? {
+        guard let item = item(id) else { return nil }
+        if let language, let t = item.alternateTitles[language] ?? item.alternateTitles[String(language.prefix(2))] { return t }
+        return item.title
+    }
 }

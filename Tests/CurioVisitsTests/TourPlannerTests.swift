@@ -165,6 +165,26 @@ import Testing
         #expect(link.sentence.hasPrefix("More Turner: from ‘"))
     }
 
+    @Test func groupPreferencesShiftWhatATourIncludes() throws {
+        let people = Concept(id: "people", scheme: .subject, label: "people", level: 0)
+        let nudes = Concept(id: "nudes", scheme: .subject, label: "nudes", broader: "people", level: 1)
+        let animals = Concept(id: "animals", scheme: .subject, label: "animals: mammals", level: 1)
+        let dog = Concept(id: "dog", scheme: .subject, label: "dog", broader: "animals", level: 2)
+        let items = [Item(id: "c1", source: "t", title: "Bather", alternateTitles: ["fr": "Baigneuse"], subjects: ["nudes"]),
+                     Item(id: "c2", source: "t", title: "Dog", subjects: ["dog"])]
+        let planner = TourPlanner(venue: TestVenues.line(), catalog: VisitCatalog(items: items, concepts: [people, nudes, animals, dog]))
+        // Five minutes from A: room C and back leaves time to look at one of its two works.
+        var request = Self.request(["c1": 1, "c2": 0.9], minutes: 5)
+        request.language = "fr"
+        let adults = try planner.plan(request)
+        #expect(adults.stops.map(\.item) == ["c1"])
+        #expect(adults.stops.first?.title == "Baigneuse")
+        request.group = .family
+        let family = try planner.plan(request)
+        #expect(family.stops.map(\.item) == ["c2"])
+        #expect(family.stops.first?.viewingSeconds == 35)
+    }
+
     @Test func narratorLinksRelatedSubjectsAcrossMakers() {
         let weather = Concept(id: "weather", scheme: .subject, label: "weather", broader: "nature", level: 1)
         let nature = Concept(id: "nature", scheme: .subject, label: "nature", level: 0)

@@ -237,19 +237,5 @@ public struct ContextReranker: Sendable {
         if let limit { out = Array(out.prefix(max(0, limit))) }
         return RerankResult(ranked: out, filtered: filtered)
     }
-
-    /// The first subject (or broader subject) of `item` that the group likes (true) or avoids (false).
-    /// Avoidance wins over preference.
-    func groupMatch(_ id: ItemID, group: GroupType) -> (String, Bool)? {
-        guard group != .adult, let item = catalog.item(id) else { return nil }
-        var liked: String?
-        for subject in item.subjects {
-            for concept in catalog.lineage(subject) {
-                let label = concept.label.lowercased()
-                if group.avoidedSubjects.contains(where: { label.contains($0) }) { return (concept.label, false) }
-                if liked == nil, group.preferredSubjects.contains(where: { label.contains($0) }) { liked = concept.label }
-            }
-        }
-        return liked.map { ($0, true) }
-    }
+    func groupMatch(_ id: ItemID, group: GroupType) -> (String, Bool)? { catalog.groupAffinity(id, group: group) }
 }

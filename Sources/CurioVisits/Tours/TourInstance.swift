@@ -185,7 +185,14 @@ struct TourInstance: Sendable {
         room = kept.map(\.1)
         view = kept.map(\.2)
         let maxInterest = ids.map { max(bestInterest[$0] ?? 0, 0) }.max() ?? 0
-        let scaled = ids.map { maxInterest > 0 ? max(bestInterest[$0] ?? 0, 0) / maxInterest : 0 }
+        // Interest on a 0…1 scale, nudged by the group's subject preferences (±``groupAdjustment``).
+        let scaled = ids.map { id -> Double in
+            var x = maxInterest > 0 ? max(bestInterest[id] ?? 0, 0) / maxInterest : 0
+            if let affinity = catalog.groupAffinity(id, group: request.group) {
+                x = min(1, max(0, x + (affinity.liked ? Self.groupAdjustment : -Self.groupAdjustment)))
+            }
+            return x
+        }
         interest01 = scaled
         gain = scaled.map { $0 * request.weights.interest }
         var sim = similarity.similarities(ids)
@@ -262,6 +269,9 @@ struct TourInstance: Sendable {
         var scratch = [Int](repeating: 0, count: makerCount)
         return utility(seq, scratch: &scratch)
     }
+
+    /// How much a family or school group's subject preferences move an item's 0…1 interest.
+    static let groupAdjustment = 0.1
 
     static func minutes(_ seconds: Double) -> String {
         let m = Int((seconds / 60).rounded(.up))

@@ -83,7 +83,7 @@ public struct TourPlanner: Sendable {
                 transition = narrator.transition(from: inst.items[p], to: inst.items[c],
                                                  similarity: Double(inst.similarity[p * inst.count + c]))
             }
-            stops.append(TourStop(item: inst.items[c], title: catalog.item(inst.items[c])?.title, room: venue.rooms[r].id,
+            stops.append(TourStop(item: inst.items[c], title: catalog.title(inst.items[c], language: inst.request.language), room: venue.rooms[r].id,
                                   roomName: venue.rooms[r].name, walk: WalkLeg(route: route, seconds: walk),
                                   arrival: start.addingTimeInterval(arrive), start: start.addingTimeInterval(s),
                                   viewingSeconds: inst.view[c], interest: inst.interest01[c], transition: transition))

@@ -61,10 +61,13 @@ public struct TourRequest: Sendable, Codable, Equatable {
     public var inRoomSeconds: Double
     /// Seed for the planner's randomised restarts (same request and seed, same tour).
     public var seed: UInt64
+    /// Preferred language (BCP 47) for stop titles, when the catalogue has translated titles.
+    public var language: String?
 
     public init(candidates: [TourCandidate], startRoom: String, endRoom: String? = nil, startTime: Date,
                 budgetSeconds: Double, walkingSpeed: Double = 1, stepFree: Bool = false, group: GroupType = .adult,
-                maxStops: Int? = nil, weights: TourWeights = TourWeights(), inRoomSeconds: Double = 15, seed: UInt64 = 1) {
+                maxStops: Int? = nil, weights: TourWeights = TourWeights(), inRoomSeconds: Double = 15, seed: UInt64 = 1,
+                language: String? = nil) {
         self.candidates = candidates
         self.startRoom = startRoom
         self.endRoom = endRoom
@@ -77,6 +80,7 @@ public struct TourRequest: Sendable, Codable, Equatable {
         self.weights = weights
         self.inRoomSeconds = inRoomSeconds
         self.seed = seed
+        self.language = language
     }
 
     /// Checks parameter ranges.

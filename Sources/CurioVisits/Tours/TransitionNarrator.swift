@@ -8,6 +8,16 @@ public protocol TransitionNarrator: Sendable {
     func transition(from previous: ItemID, to next: ItemID, similarity: Double) -> Transition
 }
 
+/// A narrator from a closure, e.g. one that asks the knowledge graph for a path between the two items and falls
+/// back to a ``MetadataTransitionNarrator``.
+public struct ClosureTransitionNarrator: TransitionNarrator {
+    public let body: @Sendable (ItemID, ItemID, Double) -> Transition
+    public init(_ body: @escaping @Sendable (ItemID, ItemID, Double) -> Transition) { self.body = body }
+    public func transition(from previous: ItemID, to next: ItemID, similarity: Double) -> Transition {
+        body(previous, next, similarity)
+    }
+}
+
 /// Narrates transitions from shared makers, movements, subjects and dates, preferring the rarest shared subject
 /// (so "storm" wins over "man").
 ///
