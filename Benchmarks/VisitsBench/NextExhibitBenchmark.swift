@@ -32,8 +32,17 @@ enum NextExhibitBenchmark {
         if quick { sasConfig.epochs = 12 }
         var sasrec: SASRecModel?
         let ts = try measure { sasrec = try SASRecTrainer(configuration: sasConfig).train(sessions: split.train, vocabulary: vocabulary) }
+        // The blend weight is chosen on the most recent 10% of the training sessions (SASRec's early-stopping
+        // sessions, which it did not train on), with transition counts from the rest.
+        let ordered = split.train.sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        let cut = ordered.count - max(2, Int(Double(ordered.count) * sasConfig.validationFraction))
+        let earlier = TransitionNextModel(sessions: Array(ordered[..<cut]), vocabulary: vocabulary, venue: data.venue,
+                                          alpha: transitions!.alpha, lambda: transitions!.lambda, tau: transitions!.tau)
+        let tuned = try BlendedNextModel.fit(sequence: sasrec!, baseline: earlier, validation: Array(ordered[cut...]))
+        let blended = try BlendedNextModel(sequence: sasrec!, baseline: transitions!, weight: tuned.weight)
+        print("next/blend weight of sasrec: \(tuned.weight)")
         for (name, model, time) in [("popularity", popularity! as any NextExhibitModel, tp.wall), ("transitions", transitions!, tt.wall),
-                                    ("sasrec", sasrec!, ts.wall)] {
+                                    ("sasrec", sasrec!, ts.wall), ("sasrec+trans", blended, ts.wall + tt.wall)] {
             results.append((name, NextExhibitEvaluation.evaluate(model, on: split.test, k: 10),
                             NextExhibitEvaluation.evaluate(model, on: split.test, k: 10, target: .lastStep), time))
         }
@@ -50,8 +59,9 @@ enum NextExhibitBenchmark {
                 + "\(fmt(every.ndcg)) (±\(fmt(every.ndcgStandardError)))  \(fmt(every.hitRate))  \(fmt(every.mrr))  |            \(fmt(last.ndcg))  \(fmt(last.hitRate)) | \(fmt(time / 1000, 1))")
         }
         let byName = Dictionary(uniqueKeysWithValues: results.map { ($0.0, $0.1) })
-        if let s = byName["sasrec"], let t = byName["transitions"], let p = byName["popularity"] {
-            print("next/ratio NDCG@10: sasrec / transitions = \(fmt(s.ndcg / t.ndcg, 2)), transitions / popularity = \(fmt(t.ndcg / p.ndcg, 2))")
+        if let s = byName["sasrec"], let t = byName["transitions"], let p = byName["popularity"], let b = byName["sasrec+trans"] {
+            print("next/ratio NDCG@10: sasrec / transitions = \(fmt(s.ndcg / t.ndcg, 2)), sasrec+trans / transitions = \(fmt(b.ndcg / t.ndcg, 2)), "
+                + "transitions / popularity = \(fmt(t.ndcg / p.ndcg, 2))")
         }
     }
 }

@@ -161,4 +161,21 @@ import Testing
                                                       vocabulary: vocabulary)
         }
     }
+
+    @Test func blendingWithTheBaselineGivesADistributionAndChecksVocabularies() throws {
+        let sessions = Self.cyclicSessions(items: 8, sessions: 60, seed: 6)
+        let vocabulary = ItemVocabulary(sessions: sessions)
+        var c = Self.tinyConfiguration(blocks: 1)
+        c.epochs = 2
+        let sasrec = try SASRecTrainer(configuration: c).train(sessions: sessions, vocabulary: vocabulary)
+        let baseline = TransitionNextModel(sessions: sessions, vocabulary: vocabulary)
+        let blend = try BlendedNextModel.fit(sequence: sasrec, baseline: baseline, validation: Array(sessions.suffix(10)))
+        #expect(blend.weight >= 0.1 && blend.weight <= 0.9)
+        let scores = blend.scores(after: ["i1", "i2"])
+        #expect(abs(scores.reduce(0, +) - 1) < 1e-4)
+        #expect(blend.scores(after: []) == baseline.scores(after: []))
+        let other = TransitionNextModel(sessions: sessions, vocabulary: ItemVocabulary(items: ["x"]))
+        #expect(throws: VisitError.self) { try BlendedNextModel(sequence: sasrec, baseline: other, weight: 0.5) }
+        #expect(throws: VisitError.self) { try BlendedNextModel(sequence: sasrec, baseline: baseline, weight: 1.5) }
+    }
 }

@@ -25,8 +25,8 @@ final class FloatArena {
 ///                 h₂ = LN₂(x₁);  x = (x₁ + dropout(ReLU(h₂W₁ + b₁)W₂ + b₂)) ⊙ m
 ///     z = LN_f(x);  logits = z·Eᵀ (item embeddings shared with the input)
 ///
-/// `m` masks padding positions. The loss is the mean cross-entropy of the true next item over all items (full
-/// softmax) at every position that has a target. The backward pass is written out by hand; matrix products go
+/// `m` masks padding positions. The loss is the mean cross-entropy of the true next item over all items not yet
+/// seen in the sequence (full softmax) at every position that has a target. The backward pass is written out by hand; matrix products go
 /// through BLAS sgemm. Not thread-safe: one pass object per thread.
 final class SASRecPass {
     struct BlockBuffers {
@@ -198,7 +198,7 @@ final class SASRecPass {
 
     /// Mean cross-entropy over slots with a target (full softmax over items); leaves d(loss)/d(logits) in place.
     func loss(_ P: UnsafePointer<Float>) -> Double {
-        let d = layout.d, C = layout.classes, T = rows
+        let d = layout.d, C = layout.classes, T = rows, L = layout.length
         BLAS.sgemm(transB: true, m: T, n: C, k: d, a: z, b: P + layout.embedding, c: logits)
         var total = 0.0
         let count = Float(max(1, targetCount))
@@ -209,6 +209,10 @@ final class SASRecPass {
                 for j in 0..<C { row[j] = 0 }
                 continue
             }
+            // Items already seen earlier in this visit cannot be next (visits rarely double back, and evaluation
+            // and serving exclude them): mask them out of the softmax.
+            let start = t - t % L
+            for s in start...t where ids[s] > 0 && Int(ids[s]) != y { row[Int(ids[s])] = -.infinity }
             var maximum = -Float.infinity
             for j in 1..<C { maximum = max(maximum, row[j]) }
             var sum: Float = 0
