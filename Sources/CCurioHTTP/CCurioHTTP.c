@@ -46,7 +46,9 @@ struct curio_http_server *curio_http_start(const char *host,
     struct sockaddr_in address4;
     struct sockaddr_in6 address6;
     struct sockaddr *address = NULL;
-    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+    /* poll(), not epoll: with epoll (edge-triggered) libmicrohttpd 0.9.75 misses a client closing in the middle
+       of an upload and keeps the request open until the idle timeout, which also stalls graceful shutdown. */
+    unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     const char *name = host ? host : "127.0.0.1";
 
     memset(&address4, 0, sizeof(address4));
@@ -66,8 +68,9 @@ struct curio_http_server *curio_http_start(const char *host,
         }
         return NULL;
     }
-    if (thread_pool_size < 1) {
-        thread_pool_size = 1;
+    if (thread_pool_size <= 1) {
+        /* One worker is the internal polling thread itself; MHD warns about a pool of size 1. */
+        thread_pool_size = 0;
     }
 
     struct curio_http_server *server = calloc(1, sizeof(struct curio_http_server));
@@ -83,6 +86,8 @@ struct curio_http_server *curio_http_start(const char *host,
 
     server->daemon =
         MHD_start_daemon(flags, port, NULL, NULL, handler, handler_context,
+                         /* The logger first, so that warnings about later options reach it too. */
+                         MHD_OPTION_EXTERNAL_LOGGER, curio_http_forward_log, server,
                          MHD_OPTION_SOCK_ADDR, address,
                          MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
                          MHD_OPTION_CONNECTION_LIMIT, connection_limit,
@@ -90,7 +95,6 @@ struct curio_http_server *curio_http_start(const char *host,
                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                          MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,
                          MHD_OPTION_NOTIFY_COMPLETED, completed, completed_context,
-                         MHD_OPTION_EXTERNAL_LOGGER, curio_http_forward_log, server,
                          MHD_OPTION_END);
     if (server->daemon == NULL) {
         free(server);

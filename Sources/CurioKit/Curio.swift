@@ -54,12 +54,8 @@ public final class Curio: Sendable {
     /// Full-text search (BM25), best first, with each hit's item.
     public func search(_ text: String, limit: Int) throws -> [(hit: SearchHit, item: Item)] {
         let hits = try store.searchText(text, limit: limit)
-        var results: [(SearchHit, Item)] = []
-        results.reserveCapacity(hits.count)
-        for hit in hits {
-            if let item = try store.item(hit.item) { results.append((hit, item)) }
-        }
-        return results
+        let items = try store.items(ids: hits.map(\.item))
+        return hits.compactMap { hit in items[hit.item].map { (hit, $0) } }
     }
 
     /// Visitors with their event counts, most active first.
@@ -86,16 +82,9 @@ public final class Curio: Sendable {
             }
         }
         if !problems.isEmpty { throw CurioError.invalidEvents(problems) }
-        var known: [ItemID: Bool] = [:]
+        let known = try store.items(ids: Array(Set(events.map(\.item))))
         for (index, event) in events.enumerated() {
-            let exists: Bool
-            if let cached = known[event.item] {
-                exists = cached
-            } else {
-                exists = try store.item(event.item) != nil
-                known[event.item] = exists
-            }
-            if !exists {
+            if known[event.item] == nil {
                 problems.append(EventProblem(index: index, field: "item", message: "'\(event.item)' is not in the collection"))
             }
         }

@@ -52,21 +52,32 @@ public enum HTTPServerError: Error, CustomStringConvertible, Sendable {
 final class ServerCore: @unchecked Sendable {
     let handler: any HTTPHandler
     let maxBodyBytes: Int
+    /// Bytes of an over-limit body read (and dropped) before the connection is closed instead.
+    let discardLimitBytes: Int
     let logger: Logger
     private let lock = NSLock()
     private var inFlight = 0
     private var draining = false
-    /// A unique non-null pointer marking "answered, no state to release" in `*con_cls`.
-    let noStateMarker: UnsafeMutableRawPointer
+    /// Unique non-null pointers stored in `*con_cls` for requests without per-request state:
+    /// "headers in, no body, answer on the next call" and "already answered".
+    let bodylessMarker: UnsafeMutableRawPointer
+    let answeredMarker: UnsafeMutableRawPointer
 
     init(handler: any HTTPHandler, maxBodyBytes: Int, logger: Logger) {
         self.handler = handler
         self.maxBodyBytes = maxBodyBytes
+        // A body is read and dropped up to a few times the limit (so the client gets its 413), then cut off.
+        let (scaled, overflow) = maxBodyBytes.multipliedReportingOverflow(by: 4)
+        discardLimitBytes = overflow ? Int.max : scaled.addingReportingOverflow(1 << 20).overflow ? Int.max : scaled + (1 << 20)
         self.logger = logger
-        noStateMarker = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        bodylessMarker = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+        answeredMarker = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
     }
 
-    deinit { noStateMarker.deallocate() }
+    deinit {
+        bodylessMarker.deallocate()
+        answeredMarker.deallocate()
+    }
 
     func requestStarted() {
         lock.lock()
@@ -189,7 +200,9 @@ public final class HTTPServer: @unchecked Sendable {
             usleep(5_000)
         }
         let left = core.requestsInFlight
+        let stopping = Date()
         curio_http_stop(running)
+        core.logger.debug("worker threads stopped in \(Int(Date().timeIntervalSince(stopping) * 1000)) ms")
         server = nil
         withExtendedLifetime(core) {}
         return left

@@ -24,6 +24,8 @@ final class RequestState {
     /// Set once the body passed the limit; the rest is read and dropped, then 413 is answered.
     var tooLarge = false
     var receivedBytes = 0
+    /// Set when the response has been queued.
+    var answered = false
 
     init(method: String, path: String, query: QueryParameters, headers: HTTPHeaders) {
         self.method = method
@@ -55,36 +57,48 @@ func curioAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: Opaqu
     let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
 
     guard let stored = requestContext.pointee else {
-        // First call: headers are in.
+        // First call: the headers are in. Nothing may be answered yet unless the request is to be refused:
+        // a response queued now makes libmicrohttpd close the connection (no keep-alive).
         core.requestStarted()
-        let methodName = method.map { String(cString: $0) } ?? "GET"
-        let path = url.map { String(cString: $0) } ?? "/"
-        let headers = collect(connection, .HEADER_KIND)
-        let query = QueryParameters(collect(connection, .GET_ARGUMENT_KIND).map { ($0.0, $0.1) })
-        let state = RequestState(method: methodName, path: path, query: QueryParameters(query.pairs),
-                                 headers: HTTPHeaders(headers.map { ($0.0, $0.1 ?? "") }))
-        let contentLength = state.headers["Content-Length"]
-        let chunked = state.headers["Transfer-Encoding"]?.lowercased().contains("chunked") ?? false
-        if let contentLength, let length = Int(contentLength.trimmingCharacters(in: .whitespaces)), length > core.maxBodyBytes {
+        core.logger.trace("request started: \(method.map { String(cString: $0) } ?? "?") \(url.map { String(cString: $0) } ?? "?")")
+        let contentLength = lookupHeader(connection, "Content-Length")
+        let chunked = lookupHeader(connection, "Transfer-Encoding")?.lowercased().contains("chunked") ?? false
+        let declared = contentLength.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if let declared, declared > core.maxBodyBytes {
             // Refuse before reading the body: MHD discards it and closes the connection after the response.
-            requestContext.pointee = core.noStateMarker
-            return queue(core.tooLargeResponse(path: path, declared: length), on: connection, core: core)
+            requestContext.pointee = core.answeredMarker
+            return queue(core.tooLargeResponse(path: url.map { String(cString: $0) } ?? "/", declared: declared),
+                         on: connection, core: core)
         }
-        let hasBody = chunked || (contentLength.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? 0) > 0
-        if !hasBody {
-            // Nothing to wait for: answer at once without keeping state.
-            requestContext.pointee = core.noStateMarker
-            return queue(core.dispatch(state), on: connection, core: core)
+        if !chunked, (declared ?? 0) == 0 {
+            // No body: answer on the next call, when MHD considers the request complete.
+            requestContext.pointee = core.bodylessMarker
+            return .YES
         }
+        let state = makeState(connection, url: url, method: method)
         requestContext.pointee = Unmanaged.passRetained(state).toOpaque()
         return .YES
     }
-    if stored == core.noStateMarker {
+    if stored == core.answeredMarker {
         // Already answered; MHD should not call again, but never crash if it does.
         uploadDataSize.pointee = 0
         return .YES
     }
+    if stored == core.bodylessMarker {
+        if uploadDataSize.pointee > 0 {
+            // Data without a declared body cannot happen with a conforming MHD; drop it.
+            uploadDataSize.pointee = 0
+            return .YES
+        }
+        let state = makeState(connection, url: url, method: method)
+        requestContext.pointee = core.answeredMarker
+        return queue(core.dispatch(state), on: connection, core: core)
+    }
     let state = Unmanaged<RequestState>.fromOpaque(stored).takeUnretainedValue()
+    if state.answered {
+        uploadDataSize.pointee = 0
+        return .YES
+    }
     let size = uploadDataSize.pointee
     if size > 0 {
         state.receivedBytes += size
@@ -98,9 +112,10 @@ func curioAccessHandler(_ context: UnsafeMutableRawPointer?, _ connection: Opaqu
         }
         uploadDataSize.pointee = 0
         // A client streaming far past the limit is cut off rather than read forever.
-        if state.receivedBytes > core.maxBodyBytes * 4 + 1_048_576 { return .NO }
+        if state.receivedBytes > core.discardLimitBytes { return .NO }
         return .YES
     }
+    state.answered = true
     if state.tooLarge {
         return queue(core.tooLargeResponse(path: state.path, declared: state.receivedBytes), on: connection, core: core)
     }
@@ -113,11 +128,14 @@ func curioRequestCompleted(_ context: UnsafeMutableRawPointer?, _ connection: Op
                            _ termination: MHD_RequestTerminationCode) {
     guard let context, let requestContext, let stored = requestContext.pointee else { return }
     let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
-    if stored != core.noStateMarker {
+    if stored != core.answeredMarker, stored != core.bodylessMarker {
         Unmanaged<RequestState>.fromOpaque(stored).release()
     }
     requestContext.pointee = nil
     core.requestFinished()
+    if termination != .REQUEST_TERMINATED_COMPLETED_OK, core.logger.isEnabled(.debug) {
+        core.logger.debug("request ended early (libmicrohttpd termination code \(termination.rawValue))")
+    }
 }
 
 /// Receives libmicrohttpd's diagnostics.
@@ -125,6 +143,17 @@ func curioHTTPLog(_ context: UnsafeMutableRawPointer?, _ message: UnsafePointer<
     guard let context, let message else { return }
     let core = Unmanaged<ServerCore>.fromOpaque(context).takeUnretainedValue()
     core.logger.debug("libmicrohttpd: \(String(cString: message))")
+}
+
+private func makeState(_ connection: OpaquePointer, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?) -> RequestState {
+    RequestState(method: method.map { String(cString: $0) } ?? "GET",
+                 path: url.map { String(cString: $0) } ?? "/",
+                 query: QueryParameters(collect(connection, .GET_ARGUMENT_KIND)),
+                 headers: HTTPHeaders(collect(connection, .HEADER_KIND).map { ($0.0, $0.1 ?? "") }))
+}
+
+private func lookupHeader(_ connection: OpaquePointer, _ name: String) -> String? {
+    MHD_lookup_connection_value(connection, .HEADER_KIND, name).map { String(cString: $0) }
 }
 
 private func collect(_ connection: OpaquePointer, _ kind: MHD_ValueKind) -> [(String, String?)] {

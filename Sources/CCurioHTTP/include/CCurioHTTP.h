@@ -12,7 +12,7 @@ typedef void (*curio_http_log_callback)(void *context, const char *message);
 /// A running libmicrohttpd daemon plus what the wrapper needs to stop it cleanly.
 struct curio_http_server;
 
-/// Starts a libmicrohttpd daemon with an internal thread pool (epoll), listening on `host:port`.
+/// Starts a libmicrohttpd daemon with an internal thread pool (poll), listening on `host:port`.
 /// A fixed-arity wrapper around the variadic MHD_start_daemon, which Swift cannot call.
 ///
 /// - host: an IPv4 or IPv6 literal ("127.0.0.1", "0.0.0.0", "::1", "::"); NULL means 127.0.0.1.
