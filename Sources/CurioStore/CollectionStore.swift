@@ -87,8 +87,8 @@ extension CollectionStore {
     }
 }
 
-/// The writer handed to ``CollectionStore/withWriteSession(_:)``; valid only inside that closure and on
-/// the thread that runs it.
+/// The writer handed to ``CollectionStore/withWriteSession(_:)``; valid only while that closure runs, and to be
+/// used by one thread at a time (the ingestor hands it to its writer thread while the closure waits).
 public protocol CollectionWriteSession: AnyObject {
     /// Writes items, agents and concepts (unchanged records are counted, not written).
     /// - Throws: ``StoreError`` for values that cannot be stored; the open transaction is then unusable
