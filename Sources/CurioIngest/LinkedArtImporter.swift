@@ -20,8 +20,8 @@ import Foundation
 /// | `classified_as` (not "artwork", not shapes); the one classified as type of work (aat:300435443) first | ``CurioCore/Item/classification`` text; every term a `classification` ``CurioCore/Concept`` (AAT ids kept as `sourceURI`); terms classified as style (aat:300015646) become movements |
 /// | `made_of` | `material` concepts; their labels are the medium when there is no material statement |
 /// | `shows` VisualItem `about`, `represents`, `represents_instance_of_type`, `classified_as`; top-level `about` | ``CurioCore/Item/subjects`` (subject concepts); VisualItem `style` → movements |
-/// | `produced_by` Production `carried_out_by`, and each `part` with its role from `classified_as` or `technique` | ``CurioCore/Item/makers`` and ``CurioCore/Agent`` records (ids from URIs, e.g. `ulan:500115588`) |
-/// | `produced_by.timespan` `begin_of_the_begin` / `end_of_the_end`, `identified_by` Name | ``CurioCore/Item/date`` (years from the boundaries, text from the Name) |
+/// | `produced_by` Production `carried_out_by`, and each `part` with its role from the part's `classified_as` label (default `artist`) | ``CurioCore/Item/makers`` and ``CurioCore/Agent`` records (ids from URIs, e.g. `ulan:500115588`) |
+/// | `produced_by.timespan` `begin_of_the_begin` / `end_of_the_end`, `identified_by` Name (else the parts' timespans) | ``CurioCore/Item/date`` (years from the boundaries, text from the Name; XSD year 0 is 1 BCE) |
 /// | `dimension` with `classified_as` height/width/depth and `unit` mm/cm/m/in/ft | heightMM, widthMM, depthMM; a text when there is no dimension statement |
 /// | `representation` VisualItem → `digitally_shown_by` DigitalObject → `access_point` | images (`.iiif` when the DigitalObject `conforms_to` the IIIF Image API) |
 /// | `subject_of` web page → `digitally_carried_by` → `access_point` | ``CurioCore/Item/url`` (else the document `id`) |

@@ -260,18 +260,17 @@ struct LinkedArtMapper {
             // No overall timespan: the span covering the parts' timespans.
             let spans = production.nodes("part").compactMap { $0.node("timespan") }.compactMap { date($0) }
             if let first = spans.first {
-                let text = production.nodes("part").compactMap { $0.node("timespan")?.displayName }.first ?? first.text
-                item.date = DateRange(text: spans.count == 1 ? first.text : text,
-                                      startYear: spans.map(\.startYear).min() ?? first.startYear,
-                                      endYear: spans.map(\.endYear).max() ?? first.endYear,
-                                      isCirca: spans.contains(where: \.isCirca))
+                let start = spans.map(\.startYear).min() ?? first.startYear
+                let end = spans.map(\.endYear).max() ?? first.endYear
+                item.date = spans.count == 1 ? first
+                    : DateRange(text: start == end ? String(start) : "\(start)–\(end)", startYear: start, endYear: end,
+                                isCirca: spans.contains(where: \.isCirca))
             }
         }
     }
 
     private mutating func collectMakers(_ activity: LinkedArtNode, role inherited: String?, into item: inout Item) {
         let own = activity.nodes("classified_as").compactMap(\.displayName).first
-            ?? activity.nodes("technique").compactMap(\.displayName).first
         let role = own ?? inherited ?? "artist"
         for actor in activity.nodes("carried_out_by") {
             guard let agent = agent(actor) else {
@@ -319,7 +318,10 @@ struct LinkedArtMapper {
         case unreadable
     }
 
-    /// The year of an xsd:dateTime or xsd:date (`1780-03-05T00:00:00Z`, `-0500-01-01`, `1780`).
+    /// The year of an xsd:dateTime or xsd:date (`1780-03-05T00:00:00Z`, `1780-06`, `1780`), in Curio's convention.
+    ///
+    /// XSD 1.1 and ISO 8601 count a year zero (`0000` is 1 BCE, `-0663` is 664 BCE) while Curio's years, like
+    /// catalogue texts, have none (664 BCE is -664), so years at or below zero are moved down by one.
     static func parseYear(_ text: String) -> BoundaryYear? {
         let s = text.trimmingCharacters(in: .whitespaces)
         guard !s.isEmpty else { return nil }
@@ -335,7 +337,8 @@ struct LinkedArtMapper {
         guard !digits.isEmpty, digits.count <= 12, let value = Int(digits) else { return .unreadable }
         let rest = body.dropFirst(digits.count)
         guard rest.isEmpty || rest.hasPrefix("-") || rest.hasPrefix("T") else { return .unreadable }
-        return .year(sign * value)
+        let year = sign * value
+        return .year(year <= 0 ? year - 1 : year)
     }
 
     /// Whether a boundary is the very first instant of a year (`1781-01-01T00:00:00Z`), as exclusive ends are written.
