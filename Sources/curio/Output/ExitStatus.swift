@@ -27,7 +27,7 @@ extension IngestError: ExitStatusConvertible {
     var exitCode: ExitCode {
         switch self {
         case .fileMissing, .unreadable: .noInput
-        case .malformed, .unsupportedFormat, .badMapping: .dataError
+        case .malformed, .syntax, .unsupportedFormat, .badMapping: .dataError
         }
     }
 }
