@@ -25,7 +25,7 @@ struct CurioCommand: ParsableCommand {
 enum CommandRegistry {
     static let commands: [any ParsableCommand.Type] = [
         InitCommand.self,
-        //INGEST
+        IngestCommand.self,
         StatsCommand.self,
         ItemsCommand.self,
         VisitorsCommand.self,

@@ -53,8 +53,9 @@ struct ItemsShowCommand: ParsableCommand {
         add("Medium", item.medium)
         add("Classification", item.classification)
         add("Dimensions", item.dimensions)
-        add("Subjects", item.subjects.map { $0.label ?? $0.id }.joined(separator: ", "))
-        add("Movements", item.movements.map { $0.label ?? $0.id }.joined(separator: ", "))
+        // Labels may contain commas ("man, old"), so they are separated with semicolons.
+        add("Subjects", item.subjects.map { $0.label ?? $0.id }.joined(separator: "; "))
+        add("Movements", item.movements.map { $0.label ?? $0.id }.joined(separator: "; "))
         add("Credit", item.creditLine)
         add("Acquired", item.acquisitionYear.map(String.init))
         add("Rights", item.rights)

@@ -16,6 +16,8 @@ final class ProgressBar: @unchecked Sendable {
     private let lock = NSLock()
     private var total: Int?
     private var completed = 0
+    /// Fraction done when measured by something else than `completed` (bytes read while counting records).
+    private var fraction: Double?
     private var lastDraw = Date.distantPast
     private var lastLine = Date()
     private var finished = false
@@ -36,12 +38,17 @@ final class ProgressBar: @unchecked Sendable {
     }
 
     /// Reports progress; cheap to call often (drawing is throttled).
-    func update(completed: Int, total: Int? = nil) {
+    /// - Parameters:
+    ///   - completed: units done (shown with the rate).
+    ///   - total: units expected, when known.
+    ///   - fraction: share of the work done (0…1) when it is measured otherwise (bytes), for the bar and ETA.
+    func update(completed: Int, total: Int? = nil, fraction: Double? = nil) {
         lock.lock()
         defer { lock.unlock() }
         guard enabled, !finished else { return }
         self.completed = completed
         if let total { self.total = total }
+        if let fraction { self.fraction = min(1, max(0, fraction)) }
         let now = Date()
         if console.stderrIsTerminal {
             guard now.timeIntervalSince(lastDraw) >= Self.redrawInterval else { return }
@@ -70,21 +77,28 @@ final class ProgressBar: @unchecked Sendable {
         return elapsed > 0.05 ? Double(completed) / elapsed : 0
     }
 
+    /// Share done, from the explicit fraction or from completed/total.
+    private var done: Double? {
+        if let fraction { return fraction }
+        if let total, total > 0 { return min(1, Double(completed) / Double(total)) }
+        return nil
+    }
+
     private func eta(now: Date) -> String? {
-        guard let total, total > completed else { return nil }
-        let r = rate(now: now)
-        guard r > 0 else { return nil }
-        return Self.duration(Double(total - completed) / r)
+        guard let done, done > 0.001, done < 1 else { return nil }
+        let elapsed = now.timeIntervalSince(start)
+        return Self.duration(elapsed * (1 - done) / done)
     }
 
     private func barLine(now: Date) -> String {
         var parts = [label]
-        if let total, total > 0 {
-            let fraction = min(1, Double(completed) / Double(total))
+        if let done {
             let cells = 24
-            let filled = Int((fraction * Double(cells)).rounded(.down))
+            let filled = Int((done * Double(cells)).rounded(.down))
             parts.append("[" + String(repeating: "#", count: filled) + String(repeating: ".", count: cells - filled) + "]")
-            parts.append(String(format: "%3d%%", Int(fraction * 100)))
+            parts.append(String(format: "%3d%%", Int(done * 100)))
+        }
+        if let total, total > 0 {
             parts.append("\(Self.grouped(completed))/\(Self.grouped(total)) \(unit)")
         } else {
             parts.append("\(Self.grouped(completed)) \(unit)")
@@ -96,11 +110,9 @@ final class ProgressBar: @unchecked Sendable {
 
     private func plainLine(now: Date) -> String {
         var text = "\(label): \(Self.grouped(completed))"
-        if let total, total > 0 {
-            text += "/\(Self.grouped(total)) \(unit) (\(Int(min(1, Double(completed) / Double(total)) * 100))%)"
-        } else {
-            text += " \(unit)"
-        }
+        if let total, total > 0 { text += "/\(Self.grouped(total))" }
+        text += " \(unit)"
+        if let done { text += " (\(Int(done * 100))%)" }
         text += ", \(Self.grouped(Int(rate(now: now))))/s"
         if let eta = eta(now: now) { text += ", ETA \(eta)" }
         return text

@@ -26,13 +26,13 @@ struct TextTable {
         }
         let gap = 2
         var total = widths.reduce(0, +) + gap * (columns.count - 1)
-        // Shrink flexible columns, widest first, down to 12 characters.
+        // Shrink flexible columns one character at a time, always the widest, down to 12 characters,
+        // so the space is shared fairly between titles, names and media.
         while total > width {
             guard let index = widths.indices.filter({ columns[$0].flexible && widths[$0] > 12 })
                 .max(by: { widths[$0] < widths[$1] }) else { break }
-            let cut = min(total - width, widths[index] - 12)
-            widths[index] -= cut
-            total -= cut
+            widths[index] -= 1
+            total -= 1
         }
         var lines: [String] = []
         lines.append(line(columns.map(\.title), widths))
