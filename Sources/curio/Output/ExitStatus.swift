@@ -43,3 +43,13 @@ extension StoreError: ExitStatusConvertible {
         }
     }
 }
+
+extension CurioError: ExitStatusConvertible {
+    var exitCode: ExitCode {
+        switch self {
+        case .databaseMissing: .noInput
+        case .invalidEvents, .unknownItems: .dataError
+        case .unknownFormat: .usage
+        }
+    }
+}
