@@ -26,7 +26,8 @@ public struct CurioAPI: Sendable {
         let startedAt = Date()
         self.startedAt = startedAt
         var router = Router(logger: logger)
-        let handlers = Handlers(curio: curio, keys: keys, startedAt: startedAt, logger: logger)
+        let handlers = Handlers(curio: curio, keys: keys, startedAt: startedAt, logger: logger,
+                                itemCache: ItemResponseCache(), health: HealthProbe(curio: curio))
         router.add(Route("GET", "/health", operationID: "getHealth", handler: handlers.health))
         router.add(Route("GET", "/v1/items", operationID: "listItems", handler: handlers.listItems))
         router.add(Route("GET", "/v1/items/{id}", operationID: "getItem", handler: handlers.item))
@@ -44,13 +45,15 @@ struct Handlers: Sendable {
     let keys: APIKeyPolicy
     let startedAt: Date
     let logger: Logger
+    let itemCache: ItemResponseCache
+    let health: HealthProbe
 
     func health(_ request: HTTPRequest) throws -> HTTPResponse {
         try QueryReader(request.query, allowed: []).finish()
         let uptime = Int(Date().timeIntervalSince(startedAt))
         do {
-            let stats = try curio.stats()
-            return try json(HealthDTO(status: "ok", version: CurioVersion.string, items: stats.items, uptimeSeconds: uptime))
+            let items = try health.itemCount()
+            return try json(HealthDTO(status: "ok", version: CurioVersion.string, items: items, uptimeSeconds: uptime))
         } catch {
             logger.error("health check failed", metadata: ["error": "\(error)"])
             let body = try APIJSON.encoder.encode(HealthDTO(status: "unavailable", version: CurioVersion.string, items: nil,
@@ -65,10 +68,15 @@ struct Handlers: Sendable {
         guard id.count <= 200 else {
             throw Problem(.itemNotFound, detail: "Item identifiers are at most 200 characters.")
         }
-        guard let item = try curio.item(ItemID(id)) else {
+        // The stored canonical JSON is read without decoding; the rendered body is reused while it is unchanged.
+        guard let stored = try curio.store.itemJSON(ItemID(id)) else {
             throw Problem(.itemNotFound, detail: "No item with id '\(id)'.")
         }
-        return try json(ItemDTO(item, labels: curio.label(of:)))
+        if let body = itemCache.body(for: id, stored: stored) { return HTTPResponse.json(body) }
+        let item = try JSONDecoder().decode(Item.self, from: stored)
+        let body = try APIJSON.encoder.encode(ItemDTO(item, labels: curio.label(of:)))
+        itemCache.insert(body, for: id, stored: stored)
+        return HTTPResponse.json(body)
     }
 
     func listItems(_ request: HTTPRequest) throws -> HTTPResponse {
@@ -149,5 +157,30 @@ struct Handlers: Sendable {
 
     private func json<T: Encodable>(_ value: T, status: HTTPStatus = .ok) throws -> HTTPResponse {
         HTTPResponse.json(try APIJSON.encoder.encode(value), status: status)
+    }
+}
+
+/// The item count for `GET /health`, refreshed at most every few seconds so that frequent probes stay cheap.
+final class HealthProbe: @unchecked Sendable {
+    private let curio: Curio
+    private let lock = NSLock()
+    private var cached: (count: Int, at: Date)?
+    static let maximumAge: TimeInterval = 2
+
+    init(curio: Curio) { self.curio = curio }
+
+    /// The number of stored items; reading it also proves the database answers.
+    func itemCount() throws -> Int {
+        lock.lock()
+        if let cached, Date().timeIntervalSince(cached.at) < Self.maximumAge {
+            lock.unlock()
+            return cached.count
+        }
+        lock.unlock()
+        let count = try curio.store.items(matching: ItemQuery(page: 0, pageSize: 1)).total
+        lock.lock()
+        cached = (count, Date())
+        lock.unlock()
+        return count
     }
 }

@@ -1,4 +1,5 @@
 import CurioCore
+import CurioStore
 @testable import CurioServer
 import Foundation
 import Testing
@@ -37,6 +38,16 @@ import Testing
         #expect(movements.first?["label"] as? String == "Romanticism")
         // No camelCase key leaks into the API.
         #expect(!response.text.contains("creditLine") && !response.text.contains("widthMM"))
+    }
+
+    @Test func changedItemIsNeverServedStale() throws {
+        let server = try TestServer()
+        #expect(try server.client.get("/v1/items/N00002").object["title"] as? String == "Old Man Reading by Candlelight")
+        #expect(try server.client.get("/v1/items/N00002").object["title"] as? String == "Old Man Reading by Candlelight")
+        var changed = Fixture.items[1]
+        changed.title = "Old Man Reading (retitled)"
+        _ = try server.curio.store.write(RecordBatch(items: [changed]))
+        #expect(try server.client.get("/v1/items/N00002").object["title"] as? String == "Old Man Reading (retitled)")
     }
 
     @Test func unknownItemIsA404ProblemNamingTheItem() throws {

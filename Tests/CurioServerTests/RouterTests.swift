@@ -49,3 +49,23 @@ import Testing
         #expect(JSONValue.nestingDepth(of: Data(#"{"a": "\"[["}"#.utf8)) == 1)
     }
 }
+
+/// The rendered-item cache: hits only for identical stored bytes, bounded memory.
+@Suite struct ItemResponseCacheTests {
+    @Test func hitsOnlyWhenTheStoredBytesAreIdentical() {
+        let cache = ItemResponseCache()
+        cache.insert(Data("rendered".utf8), for: "A", stored: Data("v1".utf8))
+        #expect(cache.body(for: "A", stored: Data("v1".utf8)) == Data("rendered".utf8))
+        #expect(cache.body(for: "A", stored: Data("v2".utf8)) == nil)
+        #expect(cache.body(for: "B", stored: Data("v1".utf8)) == nil)
+    }
+
+    @Test func staysWithinItsCapacity() {
+        let cache = ItemResponseCache(capacityBytes: 16_000)
+        for i in 0..<1000 {
+            cache.insert(Data(repeating: 1, count: 500), for: "item-\(i)", stored: Data(repeating: 2, count: 400))
+        }
+        #expect(cache.count > 0)
+        #expect(cache.count * 900 <= 16_000)
+    }
+}
