@@ -61,7 +61,7 @@ CURIO_RESULT="$(run_wrk "http://127.0.0.1:$PORT")"
 kill -TERM "${PIDS[0]}"; wait "${PIDS[0]}" || true
 
 PEER_PORT="$(free_port)"
-python3 Benchmarks/http_peer.py "$DB" "$PEER_PORT" >/dev/null &
+python3 Benchmarks/http_peer.py "$DB" "$PEER_PORT" >/dev/null 2>"$WORK/peer.log" &
 PIDS+=($!)
 wait_port "$PEER_PORT"
 PEER_RESULT="$(run_wrk "http://127.0.0.1:$PEER_PORT")"
