@@ -66,11 +66,15 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         if depth > maximumDepth { throw JSONParseError(message: "nesting is deeper than \(maximumDepth) levels") }
         do {
             return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            let underlying = (context.underlyingError as NSError?)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            throw JSONParseError(message: underlying ?? context.debugDescription)
         } catch {
-            throw JSONParseError(message: "\(error)")
+            // JSONDecoder does not say where the error is; JSONSerialization's message does ("around character 9").
+            var message = "it is not well-formed"
+            do {
+                _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            } catch let parseError {
+                if let detail = (parseError as NSError).userInfo[NSDebugDescriptionErrorKey] as? String { message = detail }
+            }
+            throw JSONParseError(message: message)
         }
     }
 

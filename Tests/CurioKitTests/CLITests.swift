@@ -211,6 +211,8 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0)
+        // The database was closed cleanly: the write-ahead log was checkpointed and removed.
+        #expect(!FileManager.default.fileExists(atPath: workspace.database + "-wal"))
     }
 
     /// A blocking GET.

@@ -139,7 +139,7 @@ struct IngestSummary {
     /// `8 title, 3 date` — counts per field, most frequent first.
     static func reasons(_ problems: [RecordProblem]) -> String {
         var counts: [String: Int] = [:]
-        for problem in problems { counts[problem.field ?? "record", default: 0] += 1 }
+        for problem in problems { counts[problem.field ?? "other", default: 0] += 1 }
         return counts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(6)
             .map { "\(ProgressBar.grouped($0.value)) \($0.key)" }.joined(separator: ", ")
     }

@@ -19,30 +19,27 @@ struct StatsCommand: ParsableCommand {
             try context.console.printJSON(StatsDTO(stats))
             return .success
         }
-        var lines: [(String, String)] = [
-            ("Database", global.databasePath),
-            ("Schema version", "\(stats.schemaVersion)"),
-            ("Items", ProgressBar.grouped(stats.items)),
-        ]
+        var lines: [(String, String)] = [("Items", ProgressBar.grouped(stats.items))]
         for (source, count) in stats.itemsBySource.sorted(by: { $0.key < $1.key }) {
             lines.append(("  from \(source)", ProgressBar.grouped(count)))
         }
         lines.append(("  with parsed dates", ProgressBar.grouped(stats.itemsWithDates)))
         lines.append(("Makers", ProgressBar.grouped(stats.agents)))
+        let schemeNames = ["subject": "Subjects", "movement": "Movements", "era": "Eras", "material": "Materials",
+                           "classification": "Classifications"]
         for (scheme, count) in stats.concepts.sorted(by: { $0.key < $1.key }) {
-            lines.append(("Concepts: \(scheme)", ProgressBar.grouped(count)))
+            lines.append((schemeNames[scheme] ?? scheme.capitalized, ProgressBar.grouped(count)))
         }
         lines.append(("Places", ProgressBar.grouped(stats.places)))
         lines.append(("Images", ProgressBar.grouped(stats.images)))
         lines.append(("Visitors", ProgressBar.grouped(stats.visitors)))
         lines.append(("Events", ProgressBar.grouped(stats.events)))
         let labelWidth = lines.map(\.0.count).max() ?? 0
-        let valueWidth = lines.dropFirst().map(\.1.count).max() ?? 0
-        var out = ""
-        for (index, (label, value)) in lines.enumerated() {
-            let pad = String(repeating: " ", count: labelWidth - label.count)
-            let valuePad = index == 0 ? "" : String(repeating: " ", count: max(0, valueWidth - value.count))
-            out += "\(label)\(pad)  \(valuePad)\(value)\n"
+        let valueWidth = lines.map(\.1.count).max() ?? 0
+        var out = "Database \(global.databasePath) (schema version \(stats.schemaVersion))\n\n"
+        for (label, value) in lines {
+            out += label + String(repeating: " ", count: labelWidth - label.count + 2)
+                + String(repeating: " ", count: valueWidth - value.count) + value + "\n"
         }
         context.console.out(out)
         return .success
