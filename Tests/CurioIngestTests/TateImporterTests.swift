@@ -29,7 +29,10 @@ struct TateImporterTests {
         // Stored JSON is exactly what JSONEncoder writes, for every real record.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        try w.store.forEachItem { item in
+        var items: [Item] = []
+        try w.store.forEachItem { items.append($0) }
+        #expect(items.count == 3000)
+        for item in items {
             #expect(try w.store.itemJSON(item.id) == (try encoder.encode(item)), "\(item.id)")
         }
         for agent in try w.store.allAgents() {
