@@ -26,6 +26,32 @@ final class RecordCodec {
         }
     }
 
+    /// The canonical JSON of an item, written by ``CanonicalJSONWriter`` (same bytes as `JSONEncoder`, faster).
+    /// - Throws: ``StoreError/invalidValue(field:reason:)`` for a dimension that is not a finite number.
+    func encode(_ item: Item) throws -> Data {
+        var writer = CanonicalJSONWriter()
+        do {
+            try writer.write(item)
+        } catch let error as CanonicalJSONWriter.InvalidNumber {
+            throw StoreError.invalidValue(field: error.field, reason: "\(error.value) cannot be stored (not a finite number)")
+        }
+        return Data(writer.bytes)
+    }
+
+    /// The canonical JSON of an agent.
+    func encode(_ agent: Agent) -> Data {
+        var writer = CanonicalJSONWriter(capacity: 512)
+        writer.write(agent)
+        return Data(writer.bytes)
+    }
+
+    /// The canonical JSON of a concept.
+    func encode(_ concept: Concept) -> Data {
+        var writer = CanonicalJSONWriter(capacity: 128)
+        writer.write(concept)
+        return Data(writer.bytes)
+    }
+
     /// Decodes a stored record.
     /// - Throws: ``StoreError/invalidValue(field:reason:)`` when the stored JSON does not decode (a damaged row).
     func decode<T: Decodable>(_ type: T.Type, from data: Data, what: @autoclosure () -> String) throws -> T {

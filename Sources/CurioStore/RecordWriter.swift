@@ -71,7 +71,7 @@ struct RecordWriter {
         if concept.broader == concept.id {
             throw StoreError.invalidValue(field: "concept \(id).broader", reason: "a concept cannot be broader than itself")
         }
-        let json = try db.codec.encode(concept, what: "concept \(id)")
+        let json = db.codec.encode(concept)
         let hash = Data(RecordCodec.contentHash(json))
         let found = try existing("concepts", id)
         if let found, found.hash == hash { return .unchanged }
@@ -96,7 +96,7 @@ struct RecordWriter {
     private func write(_ agent: Agent) throws -> Outcome {
         let id = agent.id.rawValue
         try Self.checkID(id, kind: "agent")
-        let json = try db.codec.encode(agent, what: "agent \(id)")
+        let json = db.codec.encode(agent)
         let hash = Data(RecordCodec.contentHash(json))
         let found = try existing("agents", id)
         if let found, found.hash == hash { return .unchanged }
@@ -185,7 +185,7 @@ struct RecordWriter {
     private func write(_ item: Item) throws -> Outcome {
         let id = item.id.rawValue
         try Self.checkID(id, kind: "item")
-        let json = try db.codec.encode(item, what: "item \(id)")
+        let json = try db.codec.encode(item)
         let hash = Data(RecordCodec.contentHash(json))
         let found = try existing("items", id)
         if let found, found.hash == hash { return .unchanged }
