@@ -115,9 +115,9 @@ struct ResolvedColumns {
 
     /// - Throws: ``IngestError/badMapping(path:field:reason:)`` naming the mapping field and the missing header.
     init(mapping: ColumnMapping, header: [String], file: String) throws {
-        let trimmed = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let trimmed = header.map { $0.importTrimmed }
         func find(_ name: String, field: String) throws -> Int {
-            let wanted = name.trimmingCharacters(in: .whitespaces)
+            let wanted = name.importTrimmed
             var matches = trimmed.indices.filter { trimmed[$0] == wanted }
             if matches.isEmpty {
                 matches = trimmed.indices.filter { trimmed[$0].caseInsensitiveCompare(wanted) == .orderedSame }
@@ -202,7 +202,7 @@ private struct FileState {
         }
         func cell(_ index: Int?) -> String? {
             guard let index, index < record.fields.count else { return nil }
-            let v = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = record.fields[index].importTrimmed
             return v.isEmpty ? nil : v
         }
         func value(_ field: ColumnMapping.Field) -> String? {
@@ -320,7 +320,7 @@ private struct FileState {
     private func split(_ text: String, by separator: String?) -> [String] {
         guard let separator else { return [text] }
         return text.components(separatedBy: separator)
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .map { $0.importTrimmed }
             .filter { !$0.isEmpty }
     }
 
@@ -332,7 +332,7 @@ private struct FileState {
         let names = split(value, by: separator)
         func cell(_ index: Int?) -> String? {
             guard let index, index < record.fields.count else { return nil }
-            let v = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = record.fields[index].importTrimmed
             return v.isEmpty ? nil : v
         }
         let roles = cell(columns.role).map { split($0, by: separator) } ?? []
@@ -369,7 +369,7 @@ private struct FileState {
         var result: [ConceptID] = []
         for value in split(text, by: column?.separator) {
             let path = column?.hierarchySeparator.map { value.components(separatedBy: $0)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? [value]
+                .map { $0.importTrimmed }.filter { !$0.isEmpty } } ?? [value]
             var broader: ConceptID?
             var leaf: ConceptID?
             for level in path.indices {

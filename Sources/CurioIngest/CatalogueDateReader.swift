@@ -26,7 +26,7 @@ public enum CatalogueDateReader {
 
     /// Reads `text`.
     public static func read(_ text: String) -> Outcome {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.importTrimmed
         if trimmed.isEmpty { return .absent }
         if let r = numericDate(trimmed, original: trimmed) { return check(r) }
         if let r = wholeCentury(trimmed, original: trimmed, circa: false) { return check(r) }
@@ -115,7 +115,7 @@ public enum CatalogueDateReader {
                 break
             }
         }
-        let remainder = String(rest).trimmingCharacters(in: .whitespaces)
+        let remainder = String(rest).importTrimmed
         guard remainder != s.lowercased(), let first = remainder.first, first.isNumber || first == "?" else {
             return nil
         }

@@ -135,3 +135,26 @@ enum ImportInput {
     /// The display name of a file in problems: the path as the user gave it.
     static func displayPath(_ url: URL) -> String { url.path }
 }
+
+extension String {
+    /// The text without leading and trailing white space and line breaks (Unicode `White_Space`).
+    ///
+    /// Importers trim every value; Foundation's `trimmingCharacters(in:)` bridges through `NSString` on Linux and
+    /// dominated import time, so this works on Unicode scalars directly, with an ASCII fast path.
+    var importTrimmed: String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
+        if plain(first), plain(last) { return self }
+        func space(_ s: Unicode.Scalar) -> Bool {
+            s.value < 0x80 ? (s == " " || (0x09...0x0D).contains(s.value)) : s.properties.isWhitespace
+        }
+        guard let start = unicodeScalars.firstIndex(where: { !space($0) }),
+              let end = unicodeScalars.lastIndex(where: { !space($0) }) else { return "" }
+        return String(unicodeScalars[start...end])
+    }
+}
+
+extension Substring {
+    /// ``Swift/String/importTrimmed`` for a substring.
+    var importTrimmed: String { String(self).importTrimmed }
+}

@@ -14,8 +14,9 @@ public enum MintedID {
     /// characters becomes one `-` (`Pierre-Auguste Renoir` → `pierre-auguste-renoir`, `Müller, Jörg` → `muller-jorg`).
     /// Empty when `text` holds no letter or digit.
     public static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
-            .lowercased()
+        let folded = text.utf8.allSatisfy({ $0 < 0x80 }) ? text.lowercased()
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+                .lowercased()
         var out = ""
         out.reserveCapacity(folded.utf8.count)
         var pendingDash = false

@@ -79,30 +79,29 @@ public struct PaintingsImporter: Importer {
                 parsed.problems.append(RecordProblem(file: path, line: line, record: record, field: field,
                                                      message: message + "; record skipped", kind: kind))
             }
-            let object: [String: Any]
+            let object: [String: ImportJSON.Value]
             do {
-                guard let o = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                guard let o = try ImportJSON.parse(bytes).object else {
                     skip(nil, "is not a JSON object")
                     return
                 }
                 object = o
-            } catch {
-                let ns = error as NSError
-                skip(nil, "is not valid JSON (\((ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription))")
+            } catch let error as ImportJSON.SyntaxError {
+                skip(nil, "is not valid JSON (column \(error.column): \(error.reason))")
                 return
             }
             func text(_ key: String) -> String? {
-                guard let s = object[key] as? String else { return nil }
-                let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let s = object[key]?.string else { return nil }
+                let t = s.importTrimmed
                 return t.isEmpty ? nil : t
             }
             func number(_ key: String) -> Double? {
-                guard let n = object[key] as? NSNumber, n.doubleValue.isFinite else { return nil }
-                return n.doubleValue
+                guard let n = object[key]?.number, n.isFinite else { return nil }
+                return n
             }
 
             guard let idText = text("id") else {
-                skip("id", object["id"] == nil || object["id"] is NSNull ? "is missing" : "must be a non-empty string")
+                skip("id", object["id"] == nil || object["id"] == .null ? "is missing" : "must be a non-empty string")
                 return
             }
             if idText.count > limits.identifier || idText.unicodeScalars.contains(where: {
@@ -148,7 +147,7 @@ public struct PaintingsImporter: Importer {
 
             if let artist = text("artist") {
                 let name = artist.split(whereSeparator: \.isNewline)
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+                    .map { $0.importTrimmed }.filter { !$0.isEmpty }.joined(separator: "; ")
                 if !Self.unknownArtists.contains(name.lowercased()) {
                     if let agentID = MintedID.agent(source: Self.source, name: name) {
                         if agents[agentID] == nil { agents[agentID] = Agent(id: agentID, name: name) }
@@ -159,7 +158,7 @@ public struct PaintingsImporter: Importer {
                 }
             }
 
-            let year = (object["year"] as? NSNumber).map(\.intValue)
+            let year = number("year").flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }
             var dateProblem: String?
             if let dateText = text("date") {
                 switch CatalogueDateReader.read(dateText) {
