@@ -155,6 +155,7 @@ private struct FileState {
     let mapping: ColumnMapping
     let limits: RecordLimits
     let folder: URL
+    let folderPath: String
     let imageFolder: ImageFolder?
     var columns: ResolvedColumns?
     var headerCount = 0
@@ -170,6 +171,7 @@ private struct FileState {
         self.mapping = mapping
         self.limits = limits
         self.folder = file.deletingLastPathComponent().standardizedFileURL
+        self.folderPath = folder.path
         if let name = mapping.imageFolder {
             let url = name.hasPrefix("/") ? URL(fileURLWithPath: name)
                 : folder.appendingPathComponent(name, isDirectory: true)
@@ -319,9 +321,7 @@ private struct FileState {
 
     private func split(_ text: String, by separator: String?) -> [String] {
         guard let separator else { return [text] }
-        return text.components(separatedBy: separator)
-            .map { $0.importTrimmed }
-            .filter { !$0.isEmpty }
+        return ImportInput.split(text, by: separator)
     }
 
     private mutating func makers(record: DelimitedRecord, columns: ResolvedColumns, value: String?,
@@ -368,8 +368,7 @@ private struct FileState {
         let column = mapping.columns[field]
         var result: [ConceptID] = []
         for value in split(text, by: column?.separator) {
-            let path = column?.hierarchySeparator.map { value.components(separatedBy: $0)
-                .map { $0.importTrimmed }.filter { !$0.isEmpty } } ?? [value]
+            let path = column?.hierarchySeparator.map { ImportInput.split(value, by: $0) } ?? [value]
             var broader: ConceptID?
             var leaf: ConceptID?
             for level in path.indices {
@@ -403,9 +402,7 @@ private struct FileState {
                 }
                 continue
             }
-            let resolved = value.hasPrefix("/") ? URL(fileURLWithPath: value)
-                : folder.appendingPathComponent(value)
-            let location = resolved.standardizedFileURL.path
+            let location = ImportInput.resolve(value, against: folderPath)
             if FileManager.default.fileExists(atPath: location) {
                 result.append(ImageReference(kind: .file, location: location))
             } else {

@@ -132,6 +132,51 @@ enum ImportInput {
         return column
     }
 
+    /// An absolute, normalised path for `relative` (a path as written in a data file) against `folder`
+    /// (an absolute folder path): absolute paths are kept, `.` and `..` components are resolved.
+    static func resolve(_ relative: String, against folder: String) -> String {
+        let joined = relative.hasPrefix("/") ? relative : (folder.hasSuffix("/") ? folder : folder + "/") + relative
+        guard joined.contains("/.") || joined.contains("//") else { return joined }
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// `text` cut at every occurrence of `separator`, each part trimmed, empty parts dropped.
+    /// Works on UTF-8 bytes (Foundation's `components(separatedBy:)` was a hot spot).
+    static func split(_ text: String, by separator: String) -> [String] {
+        let sep = Array(separator.utf8)
+        guard let first = sep.first else { return [text.importTrimmed].filter { !$0.isEmpty } }
+        var parts: [String] = []
+        var utf8 = text
+        utf8.withUTF8 { bytes in
+            var start = 0
+            var i = 0
+            func flush(_ end: Int) {
+                let part = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    .importTrimmed
+                if !part.isEmpty { parts.append(part) }
+            }
+            while i + sep.count <= bytes.count {
+                if bytes[i] == first, sep.count == 1 || (1..<sep.count).allSatisfy({ bytes[i + $0] == sep[$0] }) {
+                    flush(i)
+                    i += sep.count
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            flush(bytes.count)
+        }
+        return parts
+    }
+
     /// The display name of a file in problems: the path as the user gave it.
     static func displayPath(_ url: URL) -> String { url.path }
 }

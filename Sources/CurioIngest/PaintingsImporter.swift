@@ -67,7 +67,7 @@ public struct PaintingsImporter: Importer {
     /// - Throws: ``IngestError`` for file-level problems (missing, unreadable, truncated gzip).
     public func parse(_ file: URL) throws -> ParsedFile {
         let path = file.path
-        let folder = file.deletingLastPathComponent().standardizedFileURL
+        let folder = file.deletingLastPathComponent().standardizedFileURL.path
         let imageFolder = ImageFolder.beside(file)
         var parsed = ParsedFile(file: path)
         var agents: [AgentID: Agent] = [:]
@@ -180,9 +180,7 @@ public struct PaintingsImporter: Importer {
 
             let licence = text("license")
             if let relative = text("file") {
-                let resolved = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
-                    : folder.appendingPathComponent(relative)
-                let location = resolved.standardizedFileURL.path
+                let location = ImportInput.resolve(relative, against: folder)
                 if FileManager.default.fileExists(atPath: location) {
                     item.images.append(ImageReference(kind: .file, location: location, licence: licence))
                 } else {
