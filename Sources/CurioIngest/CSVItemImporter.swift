@@ -35,8 +35,13 @@ public struct CSVItemImporter: Importer {
         self.init(mapping: try ColumnMapping.load(from: mappingFile), limits: limits, batchSize: batchSize)
     }
 
+    /// The `.csv`, `.tsv` and `.tab` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
-        for file in try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab"]) {
+        for file in try inputFiles(under: url) {
             let parsed = try parse(file)
             for chunk in parsed.chunks(batchSize: batchSize) { try sink(chunk) }
         }
@@ -88,6 +93,8 @@ public struct ParsedFile: Sendable {
 
     /// Cuts the file into chunks of at most `batchSize` items: agents and concepts travel with the first chunk
     /// (so items never reference records not yet written), problems with the last, which completes the file.
+    /// Problems that skipped a record go to ``ImportChunk/problems``; dropped values
+    /// (``RecordProblem/Kind/fieldDropped``) go to ``ImportChunk/warnings``.
     public func chunks(batchSize: Int) -> [ImportChunk] {
         let size = max(1, batchSize)
         var result: [ImportChunk] = []
@@ -100,7 +107,9 @@ public struct ParsedFile: Sendable {
                 batch.concepts = concepts
             }
             let last = end >= items.count
-            result.append(ImportChunk(file: file, records: batch, problems: last ? problems : [], completesFile: last))
+            result.append(ImportChunk(file: file, records: batch, problems: last ? problems.filter(\.skipsRecord) : [],
+                                      completesFile: last,
+                                      warnings: last ? problems.filter { !$0.skipsRecord } : []))
             start = end
         } while start < items.count
         return result

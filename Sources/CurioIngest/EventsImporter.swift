@@ -59,8 +59,13 @@ public struct EventsImporter: Importer {
         return EventKind(rawValue: key) ?? kindSynonyms[key]
     }
 
+    /// The `.csv`, `.tsv`, `.tab`, `.jsonl`, `.ndjson` and `.json` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab", "jsonl", "ndjson", "json"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
-        for file in try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab", "jsonl", "ndjson", "json"]) {
+        for file in try inputFiles(under: url) {
             let clock = now ?? Date()
             let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? Int.max
             if size <= singlePassLimit {

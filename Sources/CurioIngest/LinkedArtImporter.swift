@@ -43,9 +43,14 @@ public struct LinkedArtImporter: Importer {
         self.batchSize = max(1, batchSize)
     }
 
+    /// The `.json`, `.jsonld`, `.jsonl` and `.ndjson` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["json", "jsonld", "jsonl", "ndjson"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         var seen: [ItemID: String] = [:]
-        for file in try ImportInput.files(at: url, extensions: ["json", "jsonld", "jsonl", "ndjson"]) {
+        for file in try inputFiles(under: url) {
             let parsed = try parse(file, seen: &seen)
             for chunk in parsed.chunks(batchSize: batchSize) { try sink(chunk) }
         }

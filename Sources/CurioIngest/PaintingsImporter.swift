@@ -41,24 +41,23 @@ public struct PaintingsImporter: Importer {
         self.batchSize = max(1, batchSize)
     }
 
-    public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
+    /// The metadata file: `url` itself, or `metadata.jsonl` (or `metadata.jsonl.gz`) inside the folder `url`.
+    /// - Throws: ``IngestError/fileMissing(path:)`` when there is none.
+    public func inputFiles(under url: URL) throws -> [URL] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw IngestError.fileMissing(path: url.path)
         }
-        var files = [url]
-        if isDirectory.boolValue {
-            let metadata = url.appendingPathComponent("metadata.jsonl")
-            let gz = url.appendingPathComponent("metadata.jsonl.gz")
-            if FileManager.default.fileExists(atPath: metadata.path) {
-                files = [metadata]
-            } else if FileManager.default.fileExists(atPath: gz.path) {
-                files = [gz]
-            } else {
-                throw IngestError.fileMissing(path: metadata.path)
-            }
+        guard isDirectory.boolValue else { return [url] }
+        for name in ["metadata.jsonl", "metadata.jsonl.gz"] {
+            let file = url.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { return [file] }
         }
-        for file in files {
+        throw IngestError.fileMissing(path: url.appendingPathComponent("metadata.jsonl").path)
+    }
+
+    public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
+        for file in try inputFiles(under: url) {
             for chunk in try parse(file).chunks(batchSize: batchSize) { try sink(chunk) }
         }
     }
