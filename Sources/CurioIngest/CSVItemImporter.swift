@@ -35,8 +35,13 @@ public struct CSVItemImporter: Importer {
         self.init(mapping: try ColumnMapping.load(from: mappingFile), limits: limits, batchSize: batchSize)
     }
 
+    /// The `.csv`, `.tsv` and `.tab` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
-        for file in try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab"]) {
+        for file in try inputFiles(under: url) {
             let parsed = try parse(file)
             for chunk in parsed.chunks(batchSize: batchSize) { try sink(chunk) }
         }
@@ -88,6 +93,8 @@ public struct ParsedFile: Sendable {
 
     /// Cuts the file into chunks of at most `batchSize` items: agents and concepts travel with the first chunk
     /// (so items never reference records not yet written), problems with the last, which completes the file.
+    /// Problems that skipped a record go to ``ImportChunk/problems``; dropped values
+    /// (``RecordProblem/Kind/fieldDropped``) go to ``ImportChunk/warnings``.
     public func chunks(batchSize: Int) -> [ImportChunk] {
         let size = max(1, batchSize)
         var result: [ImportChunk] = []
@@ -100,7 +107,9 @@ public struct ParsedFile: Sendable {
                 batch.concepts = concepts
             }
             let last = end >= items.count
-            result.append(ImportChunk(file: file, records: batch, problems: last ? problems : [], completesFile: last))
+            result.append(ImportChunk(file: file, records: batch, problems: last ? problems.filter(\.skipsRecord) : [],
+                                      completesFile: last,
+                                      warnings: last ? problems.filter { !$0.skipsRecord } : []))
             start = end
         } while start < items.count
         return result
@@ -115,9 +124,9 @@ struct ResolvedColumns {
 
     /// - Throws: ``IngestError/badMapping(path:field:reason:)`` naming the mapping field and the missing header.
     init(mapping: ColumnMapping, header: [String], file: String) throws {
-        let trimmed = header.map { $0.trimmingCharacters(in: .whitespaces) }
+        let trimmed = header.map { $0.importTrimmed }
         func find(_ name: String, field: String) throws -> Int {
-            let wanted = name.trimmingCharacters(in: .whitespaces)
+            let wanted = name.importTrimmed
             var matches = trimmed.indices.filter { trimmed[$0] == wanted }
             if matches.isEmpty {
                 matches = trimmed.indices.filter { trimmed[$0].caseInsensitiveCompare(wanted) == .orderedSame }
@@ -155,6 +164,7 @@ private struct FileState {
     let mapping: ColumnMapping
     let limits: RecordLimits
     let folder: URL
+    let folderPath: String
     let imageFolder: ImageFolder?
     var columns: ResolvedColumns?
     var headerCount = 0
@@ -170,6 +180,7 @@ private struct FileState {
         self.mapping = mapping
         self.limits = limits
         self.folder = file.deletingLastPathComponent().standardizedFileURL
+        self.folderPath = folder.path
         if let name = mapping.imageFolder {
             let url = name.hasPrefix("/") ? URL(fileURLWithPath: name)
                 : folder.appendingPathComponent(name, isDirectory: true)
@@ -202,7 +213,7 @@ private struct FileState {
         }
         func cell(_ index: Int?) -> String? {
             guard let index, index < record.fields.count else { return nil }
-            let v = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = record.fields[index].importTrimmed
             return v.isEmpty ? nil : v
         }
         func value(_ field: ColumnMapping.Field) -> String? {
@@ -319,9 +330,7 @@ private struct FileState {
 
     private func split(_ text: String, by separator: String?) -> [String] {
         guard let separator else { return [text] }
-        return text.components(separatedBy: separator)
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { !$0.isEmpty }
+        return ImportInput.split(text, by: separator)
     }
 
     private mutating func makers(record: DelimitedRecord, columns: ResolvedColumns, value: String?,
@@ -332,7 +341,7 @@ private struct FileState {
         let names = split(value, by: separator)
         func cell(_ index: Int?) -> String? {
             guard let index, index < record.fields.count else { return nil }
-            let v = record.fields[index].trimmingCharacters(in: .whitespacesAndNewlines)
+            let v = record.fields[index].importTrimmed
             return v.isEmpty ? nil : v
         }
         let roles = cell(columns.role).map { split($0, by: separator) } ?? []
@@ -368,8 +377,7 @@ private struct FileState {
         let column = mapping.columns[field]
         var result: [ConceptID] = []
         for value in split(text, by: column?.separator) {
-            let path = column?.hierarchySeparator.map { value.components(separatedBy: $0)
-                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? [value]
+            let path = column?.hierarchySeparator.map { ImportInput.split(value, by: $0) } ?? [value]
             var broader: ConceptID?
             var leaf: ConceptID?
             for level in path.indices {
@@ -403,9 +411,7 @@ private struct FileState {
                 }
                 continue
             }
-            let resolved = value.hasPrefix("/") ? URL(fileURLWithPath: value)
-                : folder.appendingPathComponent(value)
-            let location = resolved.standardizedFileURL.path
+            let location = ImportInput.resolve(value, against: folderPath)
             if FileManager.default.fileExists(atPath: location) {
                 result.append(ImageReference(kind: .file, location: location))
             } else {

@@ -26,8 +26,12 @@ public enum CatalogueDateReader {
 
     /// Reads `text`.
     public static func read(_ text: String) -> Outcome {
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.importTrimmed
         if trimmed.isEmpty { return .absent }
+        // The commonest case, a plain year, without the general parser.
+        if trimmed.utf8.count <= 4, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let year = Int(trimmed) {
+            return check(DateRange(text: trimmed, startYear: year, endYear: year))
+        }
         if let r = numericDate(trimmed, original: trimmed) { return check(r) }
         if let r = wholeCentury(trimmed, original: trimmed, circa: false) { return check(r) }
         if let r = DateParser.parse(trimmed) { return .range(r) }
@@ -115,7 +119,7 @@ public enum CatalogueDateReader {
                 break
             }
         }
-        let remainder = String(rest).trimmingCharacters(in: .whitespaces)
+        let remainder = String(rest).importTrimmed
         guard remainder != s.lowercased(), let first = remainder.first, first.isNumber || first == "?" else {
             return nil
         }

@@ -252,7 +252,7 @@ public struct ColumnMapping: Sendable, Equatable {
         }
         for (field, column) in columns {
             let name = "columns.\(field.rawValue)"
-            if column.name.trimmingCharacters(in: .whitespaces).isEmpty {
+            if column.name.importTrimmed.isEmpty {
                 throw fail("\(name).column", "must name a column header")
             }
             for (key, value) in [("separator", column.separator), ("hierarchy_separator", column.hierarchySeparator)] {

@@ -12,7 +12,7 @@ extension EventsImporter {
     public enum Timestamp {
         /// Parses `text`; nil when it is not one of the accepted forms or names an impossible date.
         public static func parse(_ text: String) -> Date? {
-            let s = text.trimmingCharacters(in: .whitespaces)
+            let s = text.importTrimmed
             guard let first = s.utf8.first else { return nil }
             if first == UInt8(ascii: "-") || first == UInt8(ascii: "+") || isDigit(first), isNumeric(s) {
                 return Double(s).flatMap(fromUnix)

@@ -55,13 +55,17 @@ public struct EventsImporter: Importer {
 
     /// The kind named by `text` (an ``EventKind`` raw value or a synonym), or nil.
     public static func kind(named text: String) -> EventKind? {
-        let key = text.trimmingCharacters(in: .whitespaces).lowercased()
-            .replacingOccurrences(of: "_", with: "-").replacingOccurrences(of: " ", with: "-")
+        let key = String(text.importTrimmed.lowercased().map { $0 == "_" || $0 == " " ? "-" : $0 })
         return EventKind(rawValue: key) ?? kindSynonyms[key]
     }
 
+    /// The `.csv`, `.tsv`, `.tab`, `.jsonl`, `.ndjson` and `.json` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab", "jsonl", "ndjson", "json"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
-        for file in try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab", "jsonl", "ndjson", "json"]) {
+        for file in try inputFiles(under: url) {
             let clock = now ?? Date()
             let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? Int.max
             if size <= singlePassLimit {
@@ -112,19 +116,44 @@ public struct EventsImporter: Importer {
 
     // MARK: - Formats
 
-    private static let columnNames = ["visitor", "item", "kind", "value", "timestamp", "session", "room", "device"]
-    private static let requiredColumns = ["visitor", "item", "kind", "timestamp"]
+    /// The columns (CSV) or keys (JSON) of an event.
+    enum Field: String, CaseIterable {
+        case visitor, item, kind, value, timestamp, session, room, device
+        static let required: [Field] = [.visitor, .item, .kind, .timestamp]
+        var index: Int {
+            switch self {
+            case .visitor: 0
+            case .item: 1
+            case .kind: 2
+            case .value: 3
+            case .timestamp: 4
+            case .session: 5
+            case .room: 6
+            case .device: 7
+            }
+        }
+    }
+
+    /// One event's values as read, before checking.
+    struct RawEvent {
+        private var values = [RawValue?](repeating: nil, count: Field.allCases.count)
+        subscript(_ field: Field) -> RawValue? {
+            get { values[field.index] }
+            set { values[field.index] = newValue }
+        }
+    }
 
     private func scanDelimited(_ file: URL, now: Date, emit: (Event?, RecordProblem?) throws -> Void) throws {
-        var index: [String: Int]?
+        var index: [Int?]?
         try DelimitedTextReader(url: file).forEachRecord { record in
             guard let columns = index else {
-                var found: [String: Int] = [:]
+                var found = [Int?](repeating: nil, count: Field.allCases.count)
                 for (k, name) in record.fields.enumerated() {
-                    let key = name.trimmingCharacters(in: .whitespaces).lowercased()
-                    if Self.columnNames.contains(key), found[key] == nil { found[key] = k }
+                    if let field = Field(rawValue: name.importTrimmed.lowercased()), found[field.index] == nil {
+                        found[field.index] = k
+                    }
                 }
-                let missing = Self.requiredColumns.filter { found[$0] == nil }
+                let missing = Field.required.filter { found[$0.index] == nil }.map(\.rawValue)
                 if !missing.isEmpty {
                     throw IngestError.malformed(
                         path: file.path, line: record.line,
@@ -140,13 +169,12 @@ public struct EventsImporter: Importer {
                                             message: "column \(defect.column): \(defect.message); event skipped"))
                 return
             }
-            func text(_ name: String) -> RawValue? {
-                guard let k = columns[name], k < record.fields.count else { return nil }
-                let v = record.fields[k].trimmingCharacters(in: .whitespaces)
-                return v.isEmpty ? nil : .text(v)
+            var raw = RawEvent()
+            for field in Field.allCases {
+                guard let k = columns[field.index], k < record.fields.count else { continue }
+                let v = record.fields[k].importTrimmed
+                if !v.isEmpty { raw[field] = .text(v) }
             }
-            var raw: [String: RawValue] = [:]
-            for name in Self.columnNames { raw[name] = text(name) }
             try emitEvent(raw, file: file, line: record.line, now: now, emit: emit)
         }
         if index == nil {
@@ -159,12 +187,13 @@ public struct EventsImporter: Importer {
     private func scanLines(_ file: URL, now: Date, emit: (Event?, RecordProblem?) throws -> Void) throws {
         try ImportInput.forEachLine(file) { number, bytes in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-            let object: Any
+            let object: ImportJSON.Value
             do {
-                object = try JSONSerialization.jsonObject(with: Data(bytes))
-            } catch {
+                object = try ImportJSON.parse(bytes)
+            } catch let error as ImportJSON.SyntaxError {
                 try emit(nil, RecordProblem(file: file.path, line: number,
-                                            message: "is not valid JSON (\(Self.jsonErrorText(error))); event skipped"))
+                                            message: "is not valid JSON (column \(error.column): \(error.reason)); "
+                                                + "event skipped"))
                 return
             }
             try emitObject(object, file: file, line: number, now: now, emit: emit)
@@ -173,17 +202,15 @@ public struct EventsImporter: Importer {
 
     private func scanArray(_ file: URL, now: Date, emit: (Event?, RecordProblem?) throws -> Void) throws {
         let data = try ImportInput.readData(file)
-        let array: [Any]
+        let array: [ImportJSON.Value]
         do {
-            guard let a = try JSONSerialization.jsonObject(with: data) as? [Any] else {
+            guard let a = try ImportJSON.parse(data).array else {
                 throw IngestError.malformed(path: file.path, line: nil, reason: "expected a JSON array of events")
             }
             array = a
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError.malformed(path: file.path, line: nil,
-                                        reason: "is not valid JSON (\(Self.jsonErrorText(error)))")
+        } catch let error as ImportJSON.SyntaxError {
+            throw IngestError.syntax(path: file.path, line: error.line, column: error.column,
+                                     reason: "not valid JSON: \(error.reason)")
         }
         for (k, object) in array.enumerated() {
             try emitObject(object, file: file, line: k + 1, now: now, emit: emit)
@@ -220,23 +247,24 @@ public struct EventsImporter: Importer {
         }
     }
 
-    private func emitObject(_ object: Any, file: URL, line: Int, now: Date,
+    private func emitObject(_ object: ImportJSON.Value, file: URL, line: Int, now: Date,
                             emit: (Event?, RecordProblem?) throws -> Void) throws {
-        guard let dict = object as? [String: Any] else {
+        guard let dict = object.object else {
             try emit(nil, RecordProblem(file: file.path, line: line,
                                         message: "is not a JSON object with visitor, item, kind and timestamp; "
                                             + "event skipped"))
             return
         }
-        var raw: [String: RawValue] = [:]
-        for name in Self.columnNames {
+        var raw = RawEvent()
+        for field in Field.allCases {
+            let name = field.rawValue
             switch dict[name] {
-            case let s as String:
-                let t = s.trimmingCharacters(in: .whitespaces)
-                if !t.isEmpty { raw[name] = .text(t) }
-            case let n as NSNumber:
-                raw[name] = .number(n.doubleValue, n.stringValue)
-            case nil, is NSNull:
+            case let .string(s)?:
+                let t = s.importTrimmed
+                if !t.isEmpty { raw[field] = .text(t) }
+            case let .number(n)?:
+                raw[field] = .number(n, ImportJSON.Value.text(of: n))
+            case nil, .null?:
                 break
             default:
                 try emit(nil, RecordProblem(file: file.path, line: line, field: name,
@@ -247,21 +275,21 @@ public struct EventsImporter: Importer {
         try emitEvent(raw, file: file, line: line, now: now, emit: emit)
     }
 
-    private func emitEvent(_ raw: [String: RawValue], file: URL, line: Int, now: Date,
+    private func emitEvent(_ raw: RawEvent, file: URL, line: Int, now: Date,
                            emit: (Event?, RecordProblem?) throws -> Void) throws {
-        let record = raw["visitor"].map { v in raw["item"].map { "\(v.text) → \($0.text)" } ?? v.text }
         func skip(_ field: String, _ message: String) throws {
+            let record = raw[.visitor].map { v in raw[.item].map { "\(v.text) → \($0.text)" } ?? v.text }
             try emit(nil, RecordProblem(file: file.path, line: line, record: record, field: field,
                                         message: message + "; event skipped"))
         }
-        for name in ["visitor", "item", "kind", "timestamp"] where raw[name] == nil {
-            try skip(name, "is missing")
+        for field in Field.required where raw[field] == nil {
+            try skip(field.rawValue, "is missing")
             return
         }
-        guard let visitor = raw["visitor"]?.text, let item = raw["item"]?.text, let kindText = raw["kind"]?.text,
-              let stamp = raw["timestamp"] else { return }
-        for (name, value) in [("item", item), ("session", raw["session"]?.text), ("room", raw["room"]?.text),
-                              ("device", raw["device"]?.text)] {
+        guard let visitor = raw[.visitor]?.text, let item = raw[.item]?.text, let kindText = raw[.kind]?.text,
+              let stamp = raw[.timestamp] else { return }
+        for (name, value) in [("item", item), ("session", raw[.session]?.text), ("room", raw[.room]?.text),
+                              ("device", raw[.device]?.text)] {
             if let value, value.count > RecordLimits.standard.identifier {
                 try skip(name, "is longer than \(RecordLimits.standard.identifier) characters")
                 return
@@ -282,7 +310,7 @@ public struct EventsImporter: Importer {
             return
         }
         var value: Double?
-        switch raw["value"] {
+        switch raw[.value] {
         case let .number(n, _)?: value = n
         case let .text(s)?:
             guard let n = Double(s) else {
@@ -293,8 +321,8 @@ public struct EventsImporter: Importer {
         case nil: break
         }
         let event = Event(visitor: VisitorID(visitor), item: ItemID(item), kind: kind, value: value,
-                          timestamp: timestamp, session: raw["session"]?.text, room: raw["room"]?.text,
-                          device: raw["device"]?.text)
+                          timestamp: timestamp, session: raw[.session]?.text, room: raw[.room]?.text,
+                          device: raw[.device]?.text)
         if let problem = event.validationProblem(now: now, futureTolerance: futureTolerance) {
             try skip(problem.field, problem.message)
             return
@@ -302,8 +330,4 @@ public struct EventsImporter: Importer {
         try emit(event, nil)
     }
 
-    private static func jsonErrorText(_ error: Error) -> String {
-        let ns = error as NSError
-        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
-    }
 }

@@ -12,6 +12,7 @@ public struct ImageFolder: Sendable {
     public static let extensions = ["jpg", "jpeg", "png", "tif", "tiff", "webp"]
     /// The folder's absolute path.
     public let folder: URL
+    private let folderPath: String
     private let filesByStem: [String: String]
 
     /// Lists `folder` (not recursively).
@@ -30,15 +31,16 @@ public struct ImageFolder: Sendable {
         }
         var best: [String: (rank: Int, name: String)] = [:]
         for name in names {
-            let ext = (name as NSString).pathExtension.lowercased()
-            guard let rank = Self.extensions.firstIndex(of: ext) else { continue }
-            let stem = (name as NSString).deletingPathExtension
+            guard let dot = name.lastIndex(of: "."), dot > name.startIndex,
+                  let rank = Self.extensions.firstIndex(of: name[name.index(after: dot)...].lowercased()) else { continue }
+            let stem = String(name[..<dot])
             if let current = best[stem], current.rank < rank || (current.rank == rank && current.name < name) {
                 continue
             }
             best[stem] = (rank, name)
         }
         self.folder = absolute
+        self.folderPath = absolute.path.hasSuffix("/") ? absolute.path : absolute.path + "/"
         self.filesByStem = best.mapValues(\.name)
     }
 
@@ -57,6 +59,6 @@ public struct ImageFolder: Sendable {
     /// The image of `id` in this folder as a `.file` reference with an absolute path, or nil.
     public func image(for id: ItemID) -> ImageReference? {
         guard let name = filesByStem[id.rawValue] else { return nil }
-        return ImageReference(kind: .file, location: folder.appendingPathComponent(name).path)
+        return ImageReference(kind: .file, location: folderPath + name)
     }
 }

@@ -132,6 +132,74 @@ enum ImportInput {
         return column
     }
 
+    /// An absolute, normalised path for `relative` (a path as written in a data file) against `folder`
+    /// (an absolute folder path): absolute paths are kept, `.` and `..` components are resolved.
+    static func resolve(_ relative: String, against folder: String) -> String {
+        let joined = relative.hasPrefix("/") ? relative : (folder.hasSuffix("/") ? folder : folder + "/") + relative
+        guard joined.contains("/.") || joined.contains("//") else { return joined }
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    /// `text` cut at every occurrence of `separator`, each part trimmed, empty parts dropped.
+    /// Works on UTF-8 bytes (Foundation's `components(separatedBy:)` was a hot spot).
+    static func split(_ text: String, by separator: String) -> [String] {
+        let sep = Array(separator.utf8)
+        guard let first = sep.first else { return [text.importTrimmed].filter { !$0.isEmpty } }
+        var parts: [String] = []
+        var utf8 = text
+        utf8.withUTF8 { bytes in
+            var start = 0
+            var i = 0
+            func flush(_ end: Int) {
+                let part = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                    .importTrimmed
+                if !part.isEmpty { parts.append(part) }
+            }
+            while i + sep.count <= bytes.count {
+                if bytes[i] == first, sep.count == 1 || (1..<sep.count).allSatisfy({ bytes[i + $0] == sep[$0] }) {
+                    flush(i)
+                    i += sep.count
+                    start = i
+                } else {
+                    i += 1
+                }
+            }
+            flush(bytes.count)
+        }
+        return parts
+    }
+
     /// The display name of a file in problems: the path as the user gave it.
     static func displayPath(_ url: URL) -> String { url.path }
+}
+
+extension String {
+    /// The text without leading and trailing white space and line breaks (Unicode `White_Space`).
+    ///
+    /// Importers trim every value; Foundation's `trimmingCharacters(in:)` bridges through `NSString` on Linux and
+    /// dominated import time, so this works on Unicode scalars directly, with an ASCII fast path.
+    var importTrimmed: String {
+        guard let first = utf8.first, let last = utf8.last else { return "" }
+        func plain(_ b: UInt8) -> Bool { b > 0x20 && b < 0x7F }
+        if plain(first), plain(last) { return self }
+        func space(_ s: Unicode.Scalar) -> Bool {
+            s.value < 0x80 ? (s == " " || (0x09...0x0D).contains(s.value)) : s.properties.isWhitespace
+        }
+        guard let start = unicodeScalars.firstIndex(where: { !space($0) }),
+              let end = unicodeScalars.lastIndex(where: { !space($0) }) else { return "" }
+        return String(unicodeScalars[start...end])
+    }
+}
+
+extension Substring {
+    /// ``Swift/String/importTrimmed`` for a substring.
+    var importTrimmed: String { String(self).importTrimmed }
 }

@@ -75,12 +75,12 @@ public struct ImportChunk: Sendable {
     }
 }
 
-/// One skipped record (or, in ``ImportChunk/warnings``, one dropped value): file, line or record number, field
-/// and the reason, in words a curator understands.
+/// One problem with one record: file, line or record number, field and the reason, in words a curator understands.
 ///
-/// ``kind`` says what happened to the record: most problems skip it; some only drop one field's value
-/// (an absurd date) and keep the rest; the ingestor adds `unknownItem` for events naming items the
-/// catalogue does not hold (importers never see the store).
+/// ``kind`` says what happened to the record. Problems in ``ImportChunk/problems`` left their record out
+/// (`skipped`, `duplicate`, or `unknownItem`, which the ingestor adds for events naming items the catalogue
+/// does not hold, since importers never see the store); problems in ``ImportChunk/warnings`` are `fieldDropped`:
+/// the record was kept without one value (an absurd date, a missing image file).
 public struct RecordProblem: Sendable, Equatable, Codable, CustomStringConvertible {
     /// What a problem did to its record.
     public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {

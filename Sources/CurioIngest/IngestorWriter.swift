@@ -124,9 +124,8 @@ final class IngestWriter: @unchecked Sendable {
             file.events.appended += appended.appended
             file.events.duplicates += appended.duplicates
         }
-        // Problems that only dropped a value (kind field-dropped) are warnings: the record itself was stored.
-        file.skipped += chunk.problems.filter(\.skipsRecord) + problems
-        file.warnings += chunk.warnings + chunk.problems.filter { !$0.skipsRecord }
+        file.skipped += chunk.problems + problems
+        file.warnings += chunk.warnings
         if let bytes = chunk.bytesRead { file.bytesRead = bytes }
         open = file
         if chunk.completesFile { try finish(file, sha256: chunk.sha256) }

@@ -43,9 +43,14 @@ public struct LinkedArtImporter: Importer {
         self.batchSize = max(1, batchSize)
     }
 
+    /// The `.json`, `.jsonld`, `.jsonl` and `.ndjson` files (also gzipped) below `url`, or `url` itself.
+    public func inputFiles(under url: URL) throws -> [URL] {
+        try ImportInput.files(at: url, extensions: ["json", "jsonld", "jsonl", "ndjson"])
+    }
+
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         var seen: [ItemID: String] = [:]
-        for file in try ImportInput.files(at: url, extensions: ["json", "jsonld", "jsonl", "ndjson"]) {
+        for file in try inputFiles(under: url) {
             let parsed = try parse(file, seen: &seen)
             for chunk in parsed.chunks(batchSize: batchSize) { try sink(chunk) }
         }
@@ -65,7 +70,7 @@ public struct LinkedArtImporter: Importer {
         var concepts: [ConceptID: Concept] = [:]
         let imageFolder = ImageFolder.beside(file)
 
-        func add(_ json: Any, line: Int?) {
+        func add(_ json: ImportJSON.Value, line: Int?) {
             switch LinkedArtMapper.map(json, file: path, line: line, limits: limits) {
             case let .skipped(problem):
                 parsed.problems.append(problem)
@@ -87,35 +92,33 @@ public struct LinkedArtImporter: Importer {
                 for concept in c where concepts[concept.id] == nil { concepts[concept.id] = concept }
             }
         }
-        func notJSON(_ error: Error, line: Int?) {
-            let ns = error as NSError
-            let detail = (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription
-            parsed.problems.append(RecordProblem(file: path, line: line,
-                                                 message: "is not valid JSON (\(detail)); record skipped"))
+        func notJSON(_ error: ImportJSON.SyntaxError, line: Int?) {
+            parsed.problems.append(RecordProblem(
+                file: path, line: line ?? error.line,
+                message: "is not valid JSON (column \(error.column): \(error.reason)); record skipped"))
         }
 
         if ImportInput.hasExtension(file, in: ["jsonl", "ndjson"]) {
             try ImportInput.forEachLine(file) { number, bytes in
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                 do {
-                    add(try JSONSerialization.jsonObject(with: Data(bytes)), line: number)
-                } catch {
+                    add(try ImportJSON.parse(bytes), line: number)
+                } catch let error as ImportJSON.SyntaxError {
                     notJSON(error, line: number)
                 }
             }
         } else {
             let data = try ImportInput.readData(file)
             do {
-                let json = try JSONSerialization.jsonObject(with: data)
-                if let array = json as? [Any] {
+                let json = try ImportJSON.parse(data)
+                if let array = json.array {
                     for (k, document) in array.enumerated() { add(document, line: k + 1) }
-                } else if let object = json as? [String: Any], object["type"] == nil,
-                          let graph = object["@graph"] as? [Any] {
+                } else if let object = json.object, object["type"] == nil, let graph = object["@graph"]?.array {
                     for (k, document) in graph.enumerated() { add(document, line: k + 1) }
                 } else {
                     add(json, line: nil)
                 }
-            } catch {
+            } catch let error as ImportJSON.SyntaxError {
                 notJSON(error, line: nil)
             }
         }

@@ -30,7 +30,7 @@ struct LinkedArtMapper {
     }
 
     /// Maps `json` (a parsed document).
-    static func map(_ json: Any, file: String, line: Int?, limits: RecordLimits) -> Outcome {
+    static func map(_ json: ImportJSON.Value, file: String, line: Int?, limits: RecordLimits) -> Outcome {
         var mapper = LinkedArtMapper(file: file, line: line, limits: limits)
         return mapper.map(json)
     }
@@ -45,8 +45,8 @@ struct LinkedArtMapper {
                                       kind: .fieldDropped))
     }
 
-    private mutating func map(_ json: Any) -> Outcome {
-        guard let object = json as? [String: Any] else {
+    private mutating func map(_ json: ImportJSON.Value) -> Outcome {
+        guard let object = json.object else {
             return skip(nil, "is not a JSON object (a Linked Art document is one object)")
         }
         let doc = LinkedArtNode(object, path: "")
@@ -199,11 +199,10 @@ struct LinkedArtMapper {
     private mutating func mapDimensions(_ doc: LinkedArtNode, into item: inout Item) {
         var parts: [String] = []
         for dimension in doc.nodes("dimension") {
-            let raw = dimension.object["value"]
             let value: Double?
-            switch raw {
-            case let n as NSNumber: value = n.doubleValue
-            case let s as String: value = Double(s.trimmingCharacters(in: .whitespaces))
+            switch dimension.object["value"] {
+            case let .number(n)?: value = n
+            case let .string(s)?: value = Double(s.importTrimmed)
             default: value = nil
             }
             guard let value, value.isFinite else {
@@ -308,7 +307,7 @@ struct LinkedArtMapper {
 
     /// A year read quietly from a timespan boundary (agents' life dates), or nil.
     private func year(_ span: LinkedArtNode, _ key: String) -> Int? {
-        guard let text = span.object[key] as? String, case let .year(y)? = Self.parseYear(text),
+        guard let text = span.object[key]?.string, case let .year(y)? = Self.parseYear(text),
               DateRange.plausibleYears.contains(y) else { return nil }
         return y
     }
@@ -323,7 +322,7 @@ struct LinkedArtMapper {
     /// XSD 1.1 and ISO 8601 count a year zero (`0000` is 1 BCE, `-0663` is 664 BCE) while Curio's years, like
     /// catalogue texts, have none (664 BCE is -664), so years at or below zero are moved down by one.
     static func parseYear(_ text: String) -> BoundaryYear? {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = text.importTrimmed
         guard !s.isEmpty else { return nil }
         var body = Substring(s)
         var sign = 1
@@ -343,7 +342,7 @@ struct LinkedArtMapper {
 
     /// Whether a boundary is the very first instant of a year (`1781-01-01T00:00:00Z`), as exclusive ends are written.
     private static func isStartOfYear(_ text: String) -> Bool {
-        let s = text.trimmingCharacters(in: .whitespaces)
+        let s = text.importTrimmed
         guard let dash = s.dropFirst().firstIndex(of: "-") else { return false }
         var rest = s[dash...]
         for zone in ["Z", "+00:00"] where rest.hasSuffix(zone) { rest = rest.dropLast(zone.count) }
@@ -359,7 +358,7 @@ struct LinkedArtMapper {
         for key in [beginKey, endKey] {
             guard let raw = span.object[key] else { continue }
             let field = "\(span.path).\(key)"
-            guard let s = raw as? String, let parsed = Self.parseYear(s) else {
+            guard let s = raw.string, let parsed = Self.parseYear(s) else {
                 drop(field, "must be an xsd:dateTime text; imported without a date")
                 return nil
             }
@@ -386,7 +385,7 @@ struct LinkedArtMapper {
             }
         }
         var end = years[endKey] ?? begin
-        if let endText = span.object[endKey] as? String, end > begin, Self.isStartOfYear(endText) { end -= 1 }
+        if let endText = span.object[endKey]?.string, end > begin, Self.isStartOfYear(endText) { end -= 1 }
         guard begin <= end else {
             drop(span.path, "begins in \(begin) but ends in \(end); imported without a date")
             return nil
@@ -424,7 +423,7 @@ struct LinkedArtMapper {
         }
         func conformsToIIIF(_ node: LinkedArtNode) -> Bool {
             node.nodes("conforms_to").contains { ($0.id ?? "").contains("iiif.io/api/image") }
-                || (node.object["conforms_to"] as? String)?.contains("iiif.io/api/image") == true
+                || node.object["conforms_to"]?.string?.contains("iiif.io/api/image") == true
         }
         for visual in doc.nodes("representation") {
             let visualLicence = rightsText(visual.nodes("subject_to"))
@@ -440,7 +439,7 @@ struct LinkedArtMapper {
                 let points = visual.nodes("access_point").compactMap(\.id)
                 for id in points { add(id, iiif: conformsToIIIF(visual), licence: visualLicence) }
                 if points.isEmpty, let id = visual.id {
-                    let format = (visual.object["format"] as? String)?.lowercased() ?? ""
+                    let format = visual.object["format"]?.string?.lowercased() ?? ""
                     if format.hasPrefix("image/") || conformsToIIIF(visual) {
                         add(id, iiif: conformsToIIIF(visual), licence: visualLicence)
                     }

@@ -3,18 +3,18 @@ import Foundation
 /// One JSON object of a Linked Art document, with lenient accessors: a property may hold one object or an array
 /// of objects, `@id`/`@type` are read like `id`/`type`, and `content` like the older `value`.
 struct LinkedArtNode {
-    let object: [String: Any]
+    let object: [String: ImportJSON.Value]
     /// Where the node sits in its document, for problems (`produced_by.part[1].carried_out_by[0]`).
     let path: String
 
-    init(_ object: [String: Any], path: String) {
+    init(_ object: [String: ImportJSON.Value], path: String) {
         self.object = object
         self.path = path
     }
 
     private func text(_ key: String) -> String? {
-        guard let s = object[key] as? String else { return nil }
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let s = object[key]?.string else { return nil }
+        let t = s.importTrimmed
         return t.isEmpty ? nil : t
     }
 
@@ -24,19 +24,18 @@ struct LinkedArtNode {
     /// The text of a Name, Identifier or LinguisticObject (`content`, or `value` in older documents).
     var content: String? {
         if let c = text("content") ?? text("value") { return c }
-        if let n = object["content"] as? NSNumber { return n.stringValue }
+        if case let .number(n)? = object["content"] { return ImportJSON.Value.text(of: n) }
         return nil
     }
 
     /// Child nodes under `key`: a single object or the objects of an array (anything else is ignored).
     func nodes(_ key: String) -> [LinkedArtNode] {
+        let base = path.isEmpty ? key : path + "." + key
         switch object[key] {
-        case let o as [String: Any]:
-            return [LinkedArtNode(o, path: "\(path.isEmpty ? "" : path + ".")\(key)")]
-        case let a as [Any]:
-            return a.enumerated().compactMap { k, v in
-                (v as? [String: Any]).map { LinkedArtNode($0, path: "\(path.isEmpty ? "" : path + ".")\(key)[\(k)]") }
-            }
+        case let .object(o)?:
+            return [LinkedArtNode(o, path: base)]
+        case let .array(a)?:
+            return a.enumerated().compactMap { k, v in v.object.map { LinkedArtNode($0, path: "\(base)[\(k)]") } }
         default:
             return []
         }
@@ -47,10 +46,11 @@ struct LinkedArtNode {
 
     /// Whether `key` holds something that is neither an object nor an array of objects.
     func isMalformed(_ key: String) -> Bool {
-        guard let v = object[key], !(v is NSNull) else { return false }
-        if v is [String: Any] { return false }
-        if let a = v as? [Any] { return !a.allSatisfy { $0 is [String: Any] } }
-        return true
+        switch object[key] {
+        case nil, .null?, .object?: return false
+        case let .array(a)?: return !a.allSatisfy { $0.object != nil }
+        default: return true
+        }
     }
 
     /// AAT numbers of the node's `classified_as` terms.

@@ -55,6 +55,10 @@ public enum LinkedArtVocabulary {
     /// The AAT number in an AAT URI or compact id (`http://vocab.getty.edu/aat/300033618`, `aat:300033618`),
     /// or nil for other ids.
     public static func aatNumber(_ id: String) -> String? {
+        for prefix in ["http://vocab.getty.edu/aat/", "https://vocab.getty.edu/aat/"] where id.hasPrefix(prefix) {
+            let rest = id.dropFirst(prefix.count)
+            if !rest.isEmpty, rest.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) { return String(rest) }
+        }
         let c = compact(id)
         guard c.hasPrefix("aat:") else { return nil }
         return String(c.dropFirst(4))
@@ -64,7 +68,7 @@ public enum LinkedArtVocabulary {
     /// Getty (`aat:300033618`, `ulan:500115588`, `tgn:7008038`), Wikidata (`wikidata:Q42`),
     /// Iconclass (`iconclass:25F23`) and VIAF (`viaf:96994048`).
     public static func compact(_ uri: String) -> String {
-        let s = uri.trimmingCharacters(in: .whitespaces)
+        let s = uri.importTrimmed
         for prefix in ["aat:", "ulan:", "tgn:", "wikidata:", "iconclass:", "viaf:"] where s.hasPrefix(prefix) {
             return s
         }

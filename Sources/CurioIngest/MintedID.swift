@@ -14,22 +14,42 @@ public enum MintedID {
     /// characters becomes one `-` (`Pierre-Auguste Renoir` → `pierre-auguste-renoir`, `Müller, Jörg` → `muller-jorg`).
     /// Empty when `text` holds no letter or digit.
     public static func slug(_ text: String) -> String {
-        let folded = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
-            .lowercased()
-        var out = ""
-        out.reserveCapacity(folded.utf8.count)
+        let ascii = text.utf8.allSatisfy { $0 < 0x80 }
+        let folded = ascii ? text
+            : text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: nil)
+                .lowercased()
+        var out = String.UnicodeScalarView()
+        var count = 0
         var pendingDash = false
-        for ch in folded {
-            if ch.isLetter || ch.isNumber {
-                if pendingDash, !out.isEmpty { out.append("-") }
-                pendingDash = false
-                out.append(ch)
-                if out.count >= maximumSlugLength { break }
-            } else {
-                pendingDash = true
+        for scalar in folded.unicodeScalars {
+            var kept: Unicode.Scalar?
+            switch scalar.value {
+            case 0x61...0x7A, 0x30...0x39: kept = scalar
+            case 0x41...0x5A: kept = Unicode.Scalar(scalar.value + 0x20)
+            case 0..<0x80: kept = nil
+            default:
+                let p = scalar.properties
+                // Combining marks left by folding belong to the letter before them.
+                if p.generalCategory == .nonspacingMark || p.generalCategory == .spacingMark {
+                    if count > 0, !pendingDash { out.append(scalar) }
+                    continue
+                }
+                kept = p.isAlphabetic || p.numericType != nil ? scalar : nil
             }
+            guard let kept else {
+                pendingDash = true
+                continue
+            }
+            if pendingDash, count > 0 {
+                out.append("-")
+                count += 1
+            }
+            pendingDash = false
+            out.append(kept)
+            count += 1
+            if count >= maximumSlugLength { break }
         }
-        return out
+        return String(out)
     }
 
     /// `<source>:agent:<slug of name>`, or nil when the name has no letter or digit.

@@ -41,24 +41,23 @@ public struct PaintingsImporter: Importer {
         self.batchSize = max(1, batchSize)
     }
 
-    public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
+    /// The metadata file: `url` itself, or `metadata.jsonl` (or `metadata.jsonl.gz`) inside the folder `url`.
+    /// - Throws: ``IngestError/fileMissing(path:)`` when there is none.
+    public func inputFiles(under url: URL) throws -> [URL] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw IngestError.fileMissing(path: url.path)
         }
-        var files = [url]
-        if isDirectory.boolValue {
-            let metadata = url.appendingPathComponent("metadata.jsonl")
-            let gz = url.appendingPathComponent("metadata.jsonl.gz")
-            if FileManager.default.fileExists(atPath: metadata.path) {
-                files = [metadata]
-            } else if FileManager.default.fileExists(atPath: gz.path) {
-                files = [gz]
-            } else {
-                throw IngestError.fileMissing(path: metadata.path)
-            }
+        guard isDirectory.boolValue else { return [url] }
+        for name in ["metadata.jsonl", "metadata.jsonl.gz"] {
+            let file = url.appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: file.path) { return [file] }
         }
-        for file in files {
+        throw IngestError.fileMissing(path: url.appendingPathComponent("metadata.jsonl").path)
+    }
+
+    public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
+        for file in try inputFiles(under: url) {
             for chunk in try parse(file).chunks(batchSize: batchSize) { try sink(chunk) }
         }
     }
@@ -67,7 +66,7 @@ public struct PaintingsImporter: Importer {
     /// - Throws: ``IngestError`` for file-level problems (missing, unreadable, truncated gzip).
     public func parse(_ file: URL) throws -> ParsedFile {
         let path = file.path
-        let folder = file.deletingLastPathComponent().standardizedFileURL
+        let folder = file.deletingLastPathComponent().standardizedFileURL.path
         let imageFolder = ImageFolder.beside(file)
         var parsed = ParsedFile(file: path)
         var agents: [AgentID: Agent] = [:]
@@ -79,30 +78,29 @@ public struct PaintingsImporter: Importer {
                 parsed.problems.append(RecordProblem(file: path, line: line, record: record, field: field,
                                                      message: message + "; record skipped", kind: kind))
             }
-            let object: [String: Any]
+            let object: [String: ImportJSON.Value]
             do {
-                guard let o = try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else {
+                guard let o = try ImportJSON.parse(bytes).object else {
                     skip(nil, "is not a JSON object")
                     return
                 }
                 object = o
-            } catch {
-                let ns = error as NSError
-                skip(nil, "is not valid JSON (\((ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription))")
+            } catch let error as ImportJSON.SyntaxError {
+                skip(nil, "is not valid JSON (column \(error.column): \(error.reason))")
                 return
             }
             func text(_ key: String) -> String? {
-                guard let s = object[key] as? String else { return nil }
-                let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let s = object[key]?.string else { return nil }
+                let t = s.importTrimmed
                 return t.isEmpty ? nil : t
             }
             func number(_ key: String) -> Double? {
-                guard let n = object[key] as? NSNumber, n.doubleValue.isFinite else { return nil }
-                return n.doubleValue
+                guard let n = object[key]?.number, n.isFinite else { return nil }
+                return n
             }
 
             guard let idText = text("id") else {
-                skip("id", object["id"] == nil || object["id"] is NSNull ? "is missing" : "must be a non-empty string")
+                skip("id", object["id"] == nil || object["id"] == .null ? "is missing" : "must be a non-empty string")
                 return
             }
             if idText.count > limits.identifier || idText.unicodeScalars.contains(where: {
@@ -148,7 +146,7 @@ public struct PaintingsImporter: Importer {
 
             if let artist = text("artist") {
                 let name = artist.split(whereSeparator: \.isNewline)
-                    .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "; ")
+                    .map { $0.importTrimmed }.filter { !$0.isEmpty }.joined(separator: "; ")
                 if !Self.unknownArtists.contains(name.lowercased()) {
                     if let agentID = MintedID.agent(source: Self.source, name: name) {
                         if agents[agentID] == nil { agents[agentID] = Agent(id: agentID, name: name) }
@@ -159,7 +157,7 @@ public struct PaintingsImporter: Importer {
                 }
             }
 
-            let year = (object["year"] as? NSNumber).map(\.intValue)
+            let year = number("year").flatMap { $0 == $0.rounded() && abs($0) < 1e9 ? Int($0) : nil }
             var dateProblem: String?
             if let dateText = text("date") {
                 switch CatalogueDateReader.read(dateText) {
@@ -181,9 +179,7 @@ public struct PaintingsImporter: Importer {
 
             let licence = text("license")
             if let relative = text("file") {
-                let resolved = relative.hasPrefix("/") ? URL(fileURLWithPath: relative)
-                    : folder.appendingPathComponent(relative)
-                let location = resolved.standardizedFileURL.path
+                let location = ImportInput.resolve(relative, against: folder)
                 if FileManager.default.fileExists(atPath: location) {
                     item.images.append(ImageReference(kind: .file, location: location, licence: licence))
                 } else {

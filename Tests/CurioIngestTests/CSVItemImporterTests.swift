@@ -132,7 +132,11 @@ struct CSVItemImporterTests {
         let chunks = try collectChunks(importer, csv)
         #expect(chunks.map(\.records.items.count) == [4, 2])
         #expect(chunks.map(\.completesFile) == [false, true])
-        #expect(chunks[0].problems.isEmpty && chunks[1].problems.count == 8)
+        #expect(chunks[0].problems.isEmpty && chunks[0].warnings.isEmpty)
+        #expect(chunks[1].problems.count == 3, "skipped and duplicate rows")
+        #expect(chunks[1].problems.allSatisfy { $0.skipsRecord })
+        #expect(chunks[1].warnings.count == 5, "dropped values")
+        #expect(chunks[1].warnings.allSatisfy { $0.kind == .fieldDropped })
         #expect(chunks[1].records.agents.isEmpty && chunks[1].records.concepts.isEmpty)
     }
 }

@@ -65,5 +65,6 @@ extension Array where Element == ImportChunk {
     var agents: [Agent] { flatMap(\.records.agents) }
     var concepts: [Concept] { flatMap(\.records.concepts) }
     var events: [Event] { flatMap(\.events) }
-    var problems: [RecordProblem] { flatMap(\.problems) }
+    /// Skipped records and dropped values together, in chunk order.
+    var problems: [RecordProblem] { flatMap { $0.problems + $0.warnings } }
 }
