@@ -42,10 +42,11 @@ let package = Package(
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
-            "CurioGraph", "CurioVisits",
+            "CurioGraph", "CurioVisits", "CurioDialogue",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
@@ -61,6 +62,7 @@ let package = Package(
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
     ]
