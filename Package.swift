@@ -43,10 +43,11 @@ let package = Package(
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
-            "CurioGraph", "CurioVisits", "CurioPolicy",
+            "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
@@ -63,6 +64,7 @@ let package = Package(
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
+        .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
     ]
