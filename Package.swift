@@ -41,8 +41,11 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
+            "CurioGraph", "CurioVisits",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
@@ -56,6 +59,8 @@ let package = Package(
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
     ]
