@@ -57,6 +57,30 @@ public final class BertModel: @unchecked Sendable {
         layers = loaded.layers
     }
 
+    /// Hands out consecutive slices of one weight buffer and fills them from the weights file.
+    private struct ArenaFiller {
+        let arena: UnsafeMutableBufferPointer<Float>
+        let weights: SafetensorsFile
+        let prefix: String
+        var cursor = 0
+
+        mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let slice = UnsafeMutableBufferPointer(rebasing: arena[cursor..<(cursor + count)])
+            cursor += count
+            return slice
+        }
+
+        mutating func load(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
+            let buffer = take(shape.reduce(1, *))
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+            return UnsafePointer(buffer.baseAddress!)
+        }
+
+        func fill(_ buffer: UnsafeMutableBufferPointer<Float>, _ name: String, _ shape: [Int]) throws {
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+        }
+    }
+
     private static func loadWeights(_ c: BertConfiguration, _ weights: SafetensorsFile) throws -> (
         arena: UnsafeMutableBufferPointer<Float>, word: UnsafePointer<Float>, position: UnsafePointer<Float>,
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, layers: [Layer]
@@ -68,54 +92,49 @@ public final class BertModel: @unchecked Sendable {
         let total = c.vocabularySize * h + c.maxPositions * h + 2 * h + c.layerCount * perLayer
         let arena = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
         arena.initialize(repeating: 0)
-        var cursor = 0
-        func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
-            defer { cursor += count }
-            return UnsafeMutableBufferPointer(rebasing: arena[cursor..<(cursor + count)])
-        }
-        func load(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
-            let buffer = take(shape.reduce(1, *))
-            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
-            return UnsafePointer(buffer.baseAddress!)
-        }
+        var filler = ArenaFiller(arena: arena, weights: weights, prefix: prefix)
         do {
-            let word = try load("embeddings.word_embeddings.weight", [c.vocabularySize, h])
-            let positions = take(c.maxPositions * h)
-            try weights.copyTensor(named: prefix + "embeddings.position_embeddings.weight", shape: [c.maxPositions, h],
-                                   into: positions)
+            let word = try filler.load("embeddings.word_embeddings.weight", [c.vocabularySize, h])
+            let positions = filler.take(c.maxPositions * h)
+            try filler.fill(positions, "embeddings.position_embeddings.weight", [c.maxPositions, h])
             let types = try weights.tensor(named: prefix + "embeddings.token_type_embeddings.weight",
                                            shape: [c.typeVocabularySize, h])
             for p in 0..<c.maxPositions { for k in 0..<h { positions[p * h + k] += types.storage[k] } }
-            let gamma = try load("embeddings.LayerNorm.weight", [h])
-            let beta = try load("embeddings.LayerNorm.bias", [h])
+            let gamma = try filler.load("embeddings.LayerNorm.weight", [h])
+            let beta = try filler.load("embeddings.LayerNorm.bias", [h])
             let scale = 1 / Float(c.headSize).squareRoot()
             var layers: [Layer] = []
             for l in 0..<c.layerCount {
                 let p = "encoder.layer.\(l)."
                 // Q, K and V stacked into one [3h, h] matrix so one sgemm projects all three.
-                let qkv = take(3 * h * h), qkvBias = take(3 * h)
+                let qkv = filler.take(3 * h * h), qkvBias = filler.take(3 * h)
                 for (part, name) in ["query", "key", "value"].enumerated() {
-                    try weights.copyTensor(named: prefix + p + "attention.self.\(name).weight", shape: [h, h],
-                                           into: UnsafeMutableBufferPointer(rebasing: qkv[(part * h * h)..<((part + 1) * h * h)]))
-                    try weights.copyTensor(named: prefix + p + "attention.self.\(name).bias", shape: [h],
-                                           into: UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]))
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkv[(part * h * h)..<((part + 1) * h * h)]),
+                                    p + "attention.self.\(name).weight", [h, h])
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]),
+                                    p + "attention.self.\(name).bias", [h])
                 }
                 for k in 0..<(h * h) { qkv[k] *= scale }
                 for k in 0..<h { qkvBias[k] *= scale }
+                let attentionOutputWeight = try filler.load(p + "attention.output.dense.weight", [h, h])
+                let attentionOutputBias = try filler.load(p + "attention.output.dense.bias", [h])
+                let attentionNormGamma = try filler.load(p + "attention.output.LayerNorm.weight", [h])
+                let attentionNormBeta = try filler.load(p + "attention.output.LayerNorm.bias", [h])
+                let intermediateWeight = try filler.load(p + "intermediate.dense.weight", [i, h])
+                let intermediateBias = try filler.load(p + "intermediate.dense.bias", [i])
+                let outputWeight = try filler.load(p + "output.dense.weight", [h, i])
+                let outputBias = try filler.load(p + "output.dense.bias", [h])
+                let outputNormGamma = try filler.load(p + "output.LayerNorm.weight", [h])
+                let outputNormBeta = try filler.load(p + "output.LayerNorm.bias", [h])
                 layers.append(Layer(
                     qkvWeight: UnsafePointer(qkv.baseAddress!), qkvBias: UnsafePointer(qkvBias.baseAddress!),
-                    attentionOutputWeight: try load(p + "attention.output.dense.weight", [h, h]),
-                    attentionOutputBias: try load(p + "attention.output.dense.bias", [h]),
-                    attentionNormGamma: try load(p + "attention.output.LayerNorm.weight", [h]),
-                    attentionNormBeta: try load(p + "attention.output.LayerNorm.bias", [h]),
-                    intermediateWeight: try load(p + "intermediate.dense.weight", [i, h]),
-                    intermediateBias: try load(p + "intermediate.dense.bias", [i]),
-                    outputWeight: try load(p + "output.dense.weight", [h, i]),
-                    outputBias: try load(p + "output.dense.bias", [h]),
-                    outputNormGamma: try load(p + "output.LayerNorm.weight", [h]),
-                    outputNormBeta: try load(p + "output.LayerNorm.bias", [h])))
+                    attentionOutputWeight: attentionOutputWeight, attentionOutputBias: attentionOutputBias,
+                    attentionNormGamma: attentionNormGamma, attentionNormBeta: attentionNormBeta,
+                    intermediateWeight: intermediateWeight, intermediateBias: intermediateBias,
+                    outputWeight: outputWeight, outputBias: outputBias,
+                    outputNormGamma: outputNormGamma, outputNormBeta: outputNormBeta))
             }
-            precondition(cursor == total, "weight layout miscounted")
+            precondition(filler.cursor == total, "weight layout miscounted")
             return (arena, word, UnsafePointer(positions.baseAddress!), gamma, beta, layers)
         } catch {
             arena.deallocate()
