@@ -50,9 +50,13 @@ let package = Package(
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD"]),
-        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest"]),
+        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
+                                                        "CurioNeural"]),
         // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
         .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
+        // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
+        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
+                          path: "Benchmarks/CurioBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
@@ -61,7 +65,8 @@ let package = Package(
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
         .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),

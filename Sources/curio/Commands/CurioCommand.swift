@@ -31,5 +31,6 @@ enum CommandRegistry {
         VisitorsCommand.self,
         SearchCommand.self,
         ServeCommand.self,
+        ModelsCommand.self,
     ]
 }
