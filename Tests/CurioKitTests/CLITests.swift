@@ -127,7 +127,8 @@ import Testing
 
     @Test func everyCommandHasHelp() throws {
         for command in [[], ["init"], ["ingest"], ["stats"], ["items"], ["items", "show"], ["items", "list"],
-                        ["visitors"], ["visitors", "list"], ["search"], ["serve"]] {
+                        ["visitors"], ["visitors", "list"], ["search"], ["serve"], ["models"], ["models", "install"],
+                        ["models", "list"]] {
             let result = try cli.run(command + ["--help"], database: false)
             #expect(result.status == 0, "\(command)")
             #expect(result.stdout.contains("USAGE: curio"), "\(command)")
