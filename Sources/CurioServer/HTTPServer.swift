@@ -152,6 +152,15 @@ public final class HTTPServer: @unchecked Sendable {
         guard configuration.maxBodyBytes >= 0 else {
             throw HTTPServerError.invalidConfiguration("the body limit cannot be negative")
         }
+        guard (1...1_000_000).contains(configuration.connectionLimit) else {
+            throw HTTPServerError.invalidConfiguration("the connection limit must be between 1 and 1000000")
+        }
+        guard (0...86_400).contains(configuration.connectionTimeoutSeconds) else {
+            throw HTTPServerError.invalidConfiguration("the connection timeout must be between 0 and 86400 seconds")
+        }
+        guard (4096...(64 << 20)).contains(configuration.connectionMemoryBytes) else {
+            throw HTTPServerError.invalidConfiguration("the per-connection memory must be between 4 KiB and 64 MiB")
+        }
         self.configuration = configuration
         core = ServerCore(handler: handler, maxBodyBytes: configuration.maxBodyBytes, logger: logger)
         let context = Unmanaged.passUnretained(core).toOpaque()

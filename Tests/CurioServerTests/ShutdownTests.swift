@@ -70,3 +70,18 @@ final class SlowRequest: @unchecked Sendable {
         return response
     }
 }
+
+/// Configurations that cannot work are refused with a message instead of reaching libmicrohttpd.
+@Suite struct ServerConfigurationTests {
+    @Test(arguments: [
+        HTTPServerConfiguration(port: 0, threads: 0),
+        HTTPServerConfiguration(port: 0, threads: 1000),
+        HTTPServerConfiguration(port: 0, maxBodyBytes: -1),
+        HTTPServerConfiguration(port: 0, connectionLimit: -5),
+        HTTPServerConfiguration(port: 0, connectionTimeoutSeconds: -1),
+        HTTPServerConfiguration(port: 0, connectionMemoryBytes: 10),
+    ])
+    func impossibleConfigurationsAreRefused(configuration: HTTPServerConfiguration) {
+        #expect(throws: HTTPServerError.self) { _ = try HTTPServer(configuration: configuration, handler: Router()) }
+    }
+}
