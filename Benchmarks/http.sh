@@ -2,12 +2,12 @@
 # HTTP benchmark: GET /v1/items/{id} over many ids with wrk (latency percentiles), Curio (libmicrohttpd) against
 # a minimal Python stdlib ThreadingHTTPServer reading the same SQLite file. Ratio last.
 # Target: >= 5,000 requests/s with p99 < 5 ms on this 2-core machine.
-# Usage: Benchmarks/http.sh   (env: DURATION=10s CONNECTIONS=32 WRK_THREADS=1 SERVER_THREADS=2 DATA=data/sample/tate)
+# Usage: Benchmarks/http.sh   (env: DURATION=10s CONNECTIONS=16 WRK_THREADS=1 SERVER_THREADS=2 DATA=data/sample/tate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-10s}"
-CONNECTIONS="${CONNECTIONS:-32}"
+CONNECTIONS="${CONNECTIONS:-16}"
 WRK_THREADS="${WRK_THREADS:-1}"
 SERVER_THREADS="${SERVER_THREADS:-2}"
 DATA="${DATA:-data/sample/tate}"
@@ -54,7 +54,7 @@ run_wrk() {  # url → RESULT line
 field() { sed -E "s/.*$1=([0-9.]+).*/\1/" <<<"$2"; }
 
 PORT="$(free_port)"
-"$CURIO" serve --db "$DB" --port "$PORT" --threads "$SERVER_THREADS" --quiet >/dev/null &
+CURIO_API_KEY=benchmark-key "$CURIO" serve --db "$DB" --port "$PORT" --threads "$SERVER_THREADS" --quiet >/dev/null &
 PIDS+=($!)
 wait_port "$PORT"
 CURIO_RESULT="$(run_wrk "http://127.0.0.1:$PORT")"
