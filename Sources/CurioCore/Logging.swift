@@ -4,8 +4,10 @@ import Foundation
 public enum LogLevel: Int, Comparable, Sendable, CaseIterable, CustomStringConvertible {
     case trace, debug, info, notice, warning, error, critical
 
+    /// Levels order from `trace` (least severe) to `critical`.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
+    /// The lower-case name (`warning`).
     public var description: String {
         switch self {
         case .trace: "trace"
@@ -29,14 +31,18 @@ public enum LogLevel: Int, Comparable, Sendable, CaseIterable, CustomStringConve
 
 /// One log record as delivered to a ``LogHandler``.
 public struct LogRecord: Sendable {
+    /// How important the record is.
     public var level: LogLevel
+    /// The message, already built.
     public var message: String
     /// Structured context (`file`, `port`, `count`), rendered by the handler as it sees fit.
     public var metadata: [String: String]
     /// The label of the logger that produced the record (usually a module or subsystem: `curio.ingest`).
     public var label: String
+    /// When it was logged.
     public var timestamp: Date
 
+    /// A record as a handler receives it.
     public init(level: LogLevel, message: String, metadata: [String: String], label: String, timestamp: Date) {
         self.level = level
         self.message = message
@@ -58,8 +64,11 @@ public protocol LogHandler: Sendable {
 
 /// A handler that drops everything: the default for library code that was given no logger.
 public struct DiscardingLogHandler: LogHandler {
+    /// A handler that drops every record.
     public init() {}
+    /// Nothing reaches it, so messages are never built.
     public var minimumLevel: LogLevel { .critical }
+    /// Drops the record.
     public func write(_ record: LogRecord) {}
 }
 
@@ -71,12 +80,15 @@ public struct DiscardingLogHandler: LogHandler {
 /// ```
 /// Messages are autoclosures: a message below the handler's level costs nothing to skip.
 public struct Logger: Sendable {
+    /// Subsystem name carried by every record (`curio.http`).
     public var label: String
+    /// Where records go.
     public var handler: any LogHandler
 
     /// A logger that discards everything; what libraries use when the caller passes none.
     public static let disabled = Logger(label: "curio", handler: DiscardingLogHandler())
 
+    /// A logger writing to `handler` under `label`.
     public init(label: String, handler: any LogHandler) {
         self.label = label
         self.handler = handler
@@ -96,24 +108,31 @@ public struct Logger: Sendable {
                                 timestamp: Date()))
     }
 
+    /// Logs at ``LogLevel/trace``.
     public func trace(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.trace, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/debug``.
     public func debug(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.debug, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/info``.
     public func info(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.info, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/notice``.
     public func notice(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.notice, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/warning``.
     public func warning(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.warning, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/error``.
     public func error(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.error, message(), metadata: metadata())
     }
+    /// Logs at ``LogLevel/critical``.
     public func critical(_ message: @autoclosure () -> String, metadata: @autoclosure () -> [String: String] = [:]) {
         log(.critical, message(), metadata: metadata())
     }

@@ -14,6 +14,7 @@ public final class Curio: Sendable {
     public let store: any CollectionStore
     /// Where the database lives (for messages), when it is a file.
     public let databasePath: String?
+    /// Where the facade logs (discarded unless the application passes a logger).
     public let logger: Logger
     private let conceptLabels: ConceptLabelCache
 

@@ -11,6 +11,7 @@ public enum CurioError: Error, CustomStringConvertible, Sendable {
     /// The `--format` name is not one Curio can read.
     case unknownFormat(String, known: [String])
 
+    /// A message naming what to fix.
     public var description: String {
         switch self {
         case let .databaseMissing(path):
@@ -29,15 +30,20 @@ public enum CurioError: Error, CustomStringConvertible, Sendable {
 
 /// A problem with one event of a batch: its 0-based position, the field and what is wrong.
 public struct EventProblem: Sendable, Equatable, CustomStringConvertible {
+    /// 0-based position of the event in the batch.
     public var index: Int
+    /// The event field (`item`, `value`, `timestamp`).
     public var field: String
+    /// What is wrong with it.
     public var message: String
 
+    /// A problem with event `index`.
     public init(index: Int, field: String, message: String) {
         self.index = index
         self.field = field
         self.message = message
     }
 
+    /// `event 3: value rating 7 is outside 1 to 5`
     public var description: String { "event \(index): \(field) \(message)" }
 }

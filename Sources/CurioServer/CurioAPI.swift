@@ -10,8 +10,11 @@ import Foundation
 /// let server = try HTTPServer(configuration: .init(port: 8080), handler: api.router)
 /// ```
 public struct CurioAPI: Sendable {
+    /// The engine the routes read from and write to.
     public let curio: Curio
+    /// Who may call write routes.
     public let keys: APIKeyPolicy
+    /// Every route of the API; hand it to ``HTTPServer`` as the handler.
     public let router: Router
     private let startedAt: Date
 
@@ -20,6 +23,7 @@ public struct CurioAPI: Sendable {
     /// Largest `k` for `GET /v1/search`.
     public static let maximumResults = 100
 
+    /// Wires every route to `curio`; `logger` receives handler failures.
     public init(curio: Curio, keys: APIKeyPolicy, logger: Logger = .disabled) {
         self.curio = curio
         self.keys = keys

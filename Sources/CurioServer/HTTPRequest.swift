@@ -4,6 +4,7 @@ import Foundation
 public struct HTTPHeaders: Sendable, Sequence {
     private var fields: [(name: String, value: String)]
 
+    /// Headers in the order received.
     public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 
     /// The first value of `name`, or nil.
@@ -11,8 +12,10 @@ public struct HTTPHeaders: Sendable, Sequence {
         fields.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value
     }
 
+    /// Appends a header (repeated names are kept).
     public mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
+    /// Iterates over the headers in the order received.
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 }
 
@@ -24,12 +27,14 @@ public struct HTTPRequest: Sendable {
     public var path: String
     /// Decoded query parameters in the order given.
     public var query: QueryParameters
+    /// Request headers (names case-insensitive).
     public var headers: HTTPHeaders
     /// The request body (empty for GET).
     public var body: Data
     /// Path parameters filled in by the router (`id` for `/v1/items/{id}`).
     public var pathParameters: [String: String] = [:]
 
+    /// A request as the server hands it to the router (also handy in tests without a network).
     public init(method: String, path: String, query: QueryParameters = QueryParameters(), headers: HTTPHeaders = HTTPHeaders(),
                 body: Data = Data()) {
         self.method = method
@@ -49,10 +54,14 @@ public struct HTTPRequest: Sendable {
 
 /// One HTTP response: status, headers and a complete body.
 public struct HTTPResponse: Sendable {
+    /// The status code sent.
     public var status: HTTPStatus
+    /// Headers sent besides those libmicrohttpd adds (`Date`, `Content-Length`).
     public var headers: [(name: String, value: String)]
+    /// The complete body.
     public var body: Data
 
+    /// A response with the given status, headers and body.
     public init(status: HTTPStatus, headers: [(name: String, value: String)] = [], body: Data = Data()) {
         self.status = status
         self.headers = headers

@@ -21,6 +21,8 @@ public struct HTTPServerConfiguration: Sendable {
     /// with 431 (or 414 for a request line that does not fit).
     public var connectionMemoryBytes: Int
 
+    /// Defaults: loopback, port 8080, one thread per core (at least 2), 1 MiB bodies, 1,024 connections, 30 s idle
+    /// timeout, 64 KiB for request line and headers.
     public init(host: String = "127.0.0.1", port: UInt16 = 8080,
                 threads: Int = max(2, ProcessInfo.processInfo.activeProcessorCount),
                 maxBodyBytes: Int = 1 << 20, connectionLimit: Int = 1024, connectionTimeoutSeconds: Int = 30,
@@ -40,6 +42,7 @@ public enum HTTPServerError: Error, CustomStringConvertible, Sendable {
     case cannotStart(host: String, port: UInt16, reason: String)
     case invalidConfiguration(String)
 
+    /// A message naming the address and the reason.
     public var description: String {
         switch self {
         case let .cannotStart(host, port, reason): "Cannot listen on \(host):\(port): \(reason)"
@@ -136,6 +139,7 @@ final class ServerCore: @unchecked Sendable {
 /// server.shutdown()   // graceful: stop accepting, finish in-flight requests, stop
 /// ```
 public final class HTTPServer: @unchecked Sendable {
+    /// How the server was started.
     public let configuration: HTTPServerConfiguration
     private let core: ServerCore
     private var server: OpaquePointer?

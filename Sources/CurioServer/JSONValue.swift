@@ -11,6 +11,7 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
     case array([JSONValue])
     case object([String: JSONValue])
 
+    /// Literal conveniences, so documents can be written as Swift literals.
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .number(Double(value)) }
     public init(floatLiteral value: Double) { self = .number(value) }
@@ -20,6 +21,7 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         self = .object(Dictionary(elements, uniquingKeysWith: { _, last in last }))
     }
 
+    /// Decodes any JSON value.
     public init(from decoder: any Decoder) throws {
         // Each failed attempt throws, which is slow: try the likeliest shapes of request bodies first.
         let container = try decoder.singleValueContainer()
@@ -31,6 +33,7 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
         else { self = .array(try container.decode([JSONValue].self)) }
     }
 
+    /// Encodes the value; integral numbers are written without a fraction.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {
@@ -102,5 +105,6 @@ public enum JSONValue: Sendable, Equatable, Codable, ExpressibleByStringLiteral,
 
 /// A body that is not well-formed JSON.
 public struct JSONParseError: Error, Sendable {
+    /// What is wrong and where, as far as the parser can tell.
     public var message: String
 }

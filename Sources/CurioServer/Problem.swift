@@ -5,11 +5,16 @@ import Foundation
 /// Exactly one of `pointer` (a JSON Pointer into the request body, as a URI fragment: `#/3/timestamp`),
 /// `parameter` (a query parameter name) or `header` (a header name) says where the problem is.
 public struct FieldError: Sendable, Codable, Equatable {
+    /// JSON Pointer into the body, as a URI fragment (`#/3/timestamp`).
     public var pointer: String?
+    /// Name of a query parameter.
     public var parameter: String?
+    /// Name of a request header.
     public var header: String?
+    /// What is wrong with it.
     public var detail: String
 
+    /// An error located by exactly one of `pointer`, `parameter` or `header`.
     public init(pointer: String? = nil, parameter: String? = nil, header: String? = nil, detail: String) {
         self.pointer = pointer
         self.parameter = parameter
@@ -48,6 +53,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     /// The `type` member: a relative URI reference that resolves to this problem's description.
     public var uri: String { "/v1/problems/\(rawValue)" }
 
+    /// The HTTP status this problem is answered with.
     public var status: HTTPStatus {
         switch self {
         case .routeNotFound, .itemNotFound: .notFound
@@ -103,13 +109,20 @@ public enum ProblemType: String, Sendable, CaseIterable {
 
 /// An RFC 9457 problem detail, thrown by handlers and rendered as `application/problem+json`.
 public struct Problem: Error, Sendable, Codable, Equatable, CustomStringConvertible {
+    /// URI reference identifying the kind of problem; resolves to its description.
     public var type: String
+    /// Short summary of the kind of problem (the same for every occurrence).
     public var title: String
+    /// The HTTP status code.
     public var status: Int
+    /// What went wrong in this request.
     public var detail: String?
+    /// The request path.
     public var instance: String?
+    /// Each invalid field, parameter or header, for validation problems.
     public var errors: [FieldError]?
 
+    /// A problem with every member given.
     public init(type: String, title: String, status: Int, detail: String? = nil, instance: String? = nil,
                 errors: [FieldError]? = nil) {
         self.type = type
@@ -125,6 +138,7 @@ public struct Problem: Error, Sendable, Codable, Equatable, CustomStringConverti
         self.init(type: kind.uri, title: kind.title, status: kind.status.rawValue, detail: detail, errors: errors)
     }
 
+    /// `422 Request body failed validation: …`
     public var description: String { "\(status) \(title)" + (detail.map { ": \($0)" } ?? "") }
 
     /// The problem as a response, with `instance` set to the request path.

@@ -5,6 +5,7 @@ public struct QueryParameters: Sendable {
     /// Name and value; the value is nil for a bare name (`?flag`).
     public private(set) var pairs: [(name: String, value: String?)]
 
+    /// Parameters in the order given.
     public init(_ pairs: [(name: String, value: String?)] = []) { self.pairs = pairs }
 
     /// Every value given for `name`.
@@ -13,6 +14,7 @@ public struct QueryParameters: Sendable {
     /// The single value of `name` (the first when repeated).
     public subscript(_ name: String) -> String? { pairs.first { $0.name == name }?.value ?? nil }
 
+    /// Appends a parameter (repeated names are kept).
     public mutating func append(_ name: String, _ value: String?) { pairs.append((name, value)) }
 }
 

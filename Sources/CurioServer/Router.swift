@@ -14,8 +14,10 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
     }
 
     let segments: [Segment]
+    /// The template as written.
     public let description: String
 
+    /// Parses a template; `{name}` segments are parameters.
     public init(_ template: String) {
         description = template
         segments = PathPattern.split(template).map { part in
@@ -54,11 +56,16 @@ public struct PathPattern: Sendable, Equatable, CustomStringConvertible {
 
 /// One endpoint: method, path template, a name (the OpenAPI operationId) and the handler.
 public struct Route: Sendable {
+    /// Upper-case HTTP method.
     public var method: String
+    /// The path template.
     public var pattern: PathPattern
+    /// The OpenAPI operationId (also used in logs).
     public var operationID: String
+    /// Answers a matched request; throw a ``Problem`` for an error response.
     public var handler: @Sendable (HTTPRequest) throws -> HTTPResponse
 
+    /// A route for `method` on `template`.
     public init(_ method: String, _ template: String, operationID: String,
                 handler: @escaping @Sendable (HTTPRequest) throws -> HTTPResponse) {
         self.method = method
@@ -75,13 +82,17 @@ public struct Route: Sendable {
 /// - A handler that throws a ``Problem`` gets that problem as problem+json; any other error becomes a 500
 ///   problem (logged, details not leaked).
 public struct Router: HTTPHandler {
+    /// The routes in the order added (the first match wins).
     public private(set) var routes: [Route] = []
     private let logger: Logger
 
+    /// An empty router; `logger` receives unexpected handler errors.
     public init(logger: Logger = .disabled) { self.logger = logger }
 
+    /// Adds a route.
     public mutating func add(_ route: Route) { routes.append(route) }
 
+    /// Routes `request`; never throws and never traps on any input.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
         let parts = PathPattern.split(request.path)
         var allowed: [String] = []
