@@ -23,7 +23,7 @@ struct ServeCommand: ParsableCommand {
 
     @Option(valueName: "port", help: "TCP port; 0 picks a free port.")
     var port: UInt16 = 8080
-    @Option(valueName: "address", help: "Address to listen on: 127.0.0.1 (this machine only), 0.0.0.0 (every interface), ::1 or ::.")
+    @Option(valueName: "address", help: "Address to listen on: 127.0.0.1 or localhost (this machine only), 0.0.0.0 (every interface), ::1 or ::.")
     var host: String = "127.0.0.1"
     @Option(valueName: "n", help: "Worker threads (default: the number of processor cores, at least 2).")
     var threads: Int?
@@ -50,7 +50,9 @@ struct ServeCommand: ParsableCommand {
 
         let logger = context.logger
         let keys = APIKeyPolicy.from(environment: context.environment, allowUnauthenticated: allowUnauthenticatedWrites)
-        var configuration = HTTPServerConfiguration(host: host, port: port, maxBodyBytes: maxBodyBytes)
+        // Addresses are literals; the one name everybody types is accepted too.
+        let address = host.lowercased() == "localhost" ? "127.0.0.1" : host
+        var configuration = HTTPServerConfiguration(host: address, port: port, maxBodyBytes: maxBodyBytes)
         if let threads { configuration.threads = threads }
 
         let served = try serve(configuration: configuration, keys: keys, context: context, signals: signals)
