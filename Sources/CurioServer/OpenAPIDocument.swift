@@ -24,7 +24,6 @@ public enum OpenAPIDocument {
                     CURIO_API_KEY, sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. Request bodies are \
                     limited to 1 MiB by default.
                     """,
-                "license": ["name": "See the project repository", "identifier": "NOASSERTION"],
             ],
             "servers": [["url": "http://127.0.0.1:8080", "description": "Local `curio serve`"]],
             "tags": [
