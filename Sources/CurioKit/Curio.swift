@@ -34,10 +34,12 @@ public final class Curio: Sendable {
     }
 
     /// Opens an existing database.
+    /// - Parameter readers: how many read connections may be open at once (one per server thread is plenty).
     /// - Throws: ``CurioError/databaseMissing(path:)`` when there is no file at `path`; ``StoreError`` otherwise.
-    public static func open(at path: String, logger: Logger = .disabled) throws -> Curio {
+    public static func open(at path: String, readers: Int = 4, logger: Logger = .disabled) throws -> Curio {
         guard FileManager.default.fileExists(atPath: path) else { throw CurioError.databaseMissing(path: path) }
-        let store = try SQLiteStore(path: path, options: SQLiteStore.Options(createIfMissing: false))
+        let store = try SQLiteStore(path: path, options: SQLiteStore.Options(createIfMissing: false,
+                                                                               maxReaders: max(1, readers)))
         return Curio(store: store, databasePath: path, logger: logger)
     }
 

@@ -64,7 +64,7 @@ struct ServeCommand: ParsableCommand {
     private func serve(configuration: HTTPServerConfiguration, keys: APIKeyPolicy, context: CommandContext,
                        signals: ShutdownSignals) throws -> Int {
         let logger = context.logger
-        let curio = try Curio.open(at: global.databasePath, logger: logger)
+        let curio = try Curio.open(at: global.databasePath, readers: max(4, configuration.threads), logger: logger)
         let api = CurioAPI(curio: curio, keys: keys, logger: logger.labelled("curio.http"))
         let server: HTTPServer
         do {
