@@ -12,8 +12,10 @@ public struct DelimitedRecord: Sendable, Equatable {
 
     /// A problem confined to one record.
     public struct Defect: Sendable, Equatable {
+        /// 1-based line and character column of the defect.
         public var line: Int
         public var column: Int
+        /// What is wrong, for a curator.
         public var message: String
     }
 }

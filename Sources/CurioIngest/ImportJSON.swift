@@ -12,7 +12,7 @@ enum ImportJSON {
     static let maximumDepth = 512
 
     /// A JSON value.
-    indirect enum Value: Equatable {
+    indirect enum Value: Equatable, Sendable {
         case object([String: Value])
         case array([Value])
         case string(String)
