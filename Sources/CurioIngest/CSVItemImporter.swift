@@ -213,6 +213,7 @@ private struct FileState {
                 + defect.message + "; row skipped"))
             return
         }
+        if record.fields.allSatisfy({ $0.importTrimmed.isEmpty }) { return } // a row of empty cells (",,,,")
         if record.fields.count > headerCount {
             problems.append(RecordProblem(
                 file: path, line: line,
