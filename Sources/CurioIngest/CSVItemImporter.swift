@@ -14,6 +14,7 @@ import Foundation
 /// absurd date, a non-numeric measurement or year, a bad URL or a missing image file drops only that value
 /// (``RecordProblem/Kind/fieldDropped``). Every problem names the file, line and mapping field.
 public struct CSVItemImporter: Importer {
+    /// `--format csv`.
     public static let formatName = "csv"
     /// The column mapping.
     public let mapping: ColumnMapping
@@ -40,6 +41,9 @@ public struct CSVItemImporter: Importer {
         try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab"])
     }
 
+    /// Imports every CSV/TSV file at `url`, one file at a time; each file's chunks reach the sink only after the
+    /// whole file was read and checked.
+    /// - Throws: ``IngestError`` for file-level problems (see the type's documentation).
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         for file in try inputFiles(under: url) {
             let parsed = try parse(file)
@@ -77,11 +81,16 @@ public struct CSVItemImporter: Importer {
 public struct ParsedFile: Sendable {
     /// The file as named in problems.
     public var file: String
+    /// Items in file order.
     public var items: [Item]
+    /// Agents minted or read for the items' makers, once each.
     public var agents: [Agent]
+    /// Concepts (subjects, movements, materials, classifications) referenced by the items, once each.
     public var concepts: [Concept]
+    /// Skipped records and dropped values, in file order.
     public var problems: [RecordProblem]
 
+    /// Makes a parsed file.
     public init(file: String, items: [Item] = [], agents: [Agent] = [], concepts: [Concept] = [],
                 problems: [RecordProblem] = []) {
         self.file = file
@@ -204,6 +213,7 @@ private struct FileState {
                 + defect.message + "; row skipped"))
             return
         }
+        if record.fields.allSatisfy({ $0.importTrimmed.isEmpty }) { return } // a row of empty cells (",,,,")
         if record.fields.count > headerCount {
             problems.append(RecordProblem(
                 file: path, line: line,

@@ -71,6 +71,7 @@ public struct ColumnMapping: Sendable, Equatable {
         /// `height`/`width`/`depth`: the unit of the numbers in the column.
         public var unit: LengthUnit?
 
+        /// Makes a column; only the options the field accepts are allowed in mapping files.
         public init(name: String, separator: String? = nil, roleColumn: String? = nil, idColumn: String? = nil,
                     defaultRole: String? = nil, hierarchySeparator: String? = nil, unit: LengthUnit? = nil) {
             self.name = name

@@ -12,8 +12,10 @@ public struct DelimitedRecord: Sendable, Equatable {
 
     /// A problem confined to one record.
     public struct Defect: Sendable, Equatable {
+        /// 1-based line and character column of the defect.
         public var line: Int
         public var column: Int
+        /// What is wrong, for a curator.
         public var message: String
     }
 }
@@ -21,7 +23,8 @@ public struct DelimitedRecord: Sendable, Equatable {
 /// Reads comma- or tab-separated text as RFC 4180 records, from plain or gzip files.
 ///
 /// - Fields may be quoted with `"`; inside quotes the delimiter, line breaks (LF or CRLF) and doubled quotes
-///   (`""` for one `"`) are content. A quote inside an unquoted field is kept as text.
+///   (`""` for one `"`) are content. A quote inside an unquoted field is kept as text. Spaces before an opening
+///   quote or after a closing quote are ignored (`a, "b, c" ,d` has the fields `a`, `b, c`, `d`).
 /// - A UTF-8 byte-order mark at the start of the file is ignored; CRLF and LF line ends are both accepted.
 /// - Lines that are completely empty are skipped.
 /// - TSV files use the same quoting rules (as spreadsheet programs write them).
@@ -97,11 +100,13 @@ public struct DelimitedTextReader: Sendable {
                             continue
                         }
                         inQuotes = false
-                        // After a closing quote only a delimiter or the end of the line may follow.
-                        if next < end, line[next] != delimiter {
+                        // After a closing quote only spaces, then a delimiter or the end of the line, may follow.
+                        var after = next
+                        while after < end, line[after] == 0x20, delimiter != 0x20 { after += 1 }
+                        if after < end, line[after] != delimiter {
                             if defect == nil {
                                 defect = .init(line: number,
-                                               column: ImportInput.column(ofByte: next - line.startIndex, in: line),
+                                               column: ImportInput.column(ofByte: after - line.startIndex, in: line),
                                                message: "text after the closing quote of a field; a quote inside a "
                                                    + "quoted field must be doubled (\"\")")
                             }
@@ -113,7 +118,7 @@ public struct DelimitedTextReader: Sendable {
                             }
                             continue
                         }
-                        i = next
+                        i = after
                         continue
                     }
                     field.append(b)
@@ -127,7 +132,9 @@ public struct DelimitedTextReader: Sendable {
                     i += 1
                     continue
                 }
-                if b == quote, atFieldStart, field.isEmpty {
+                if b == quote, atFieldStart, field.allSatisfy({ $0 == 0x20 }) {
+                    // A quoted field, possibly after spaces (`a, "b, c"`): the spaces are not part of it.
+                    field.removeAll(keepingCapacity: true)
                     inQuotes = true
                     quoteLine = number
                     quoteColumn = ImportInput.column(ofByte: i - line.startIndex, in: line)
@@ -135,7 +142,7 @@ public struct DelimitedTextReader: Sendable {
                     i += 1
                     continue
                 }
-                atFieldStart = false
+                if b != 0x20 { atFieldStart = false }
                 field.append(b)
                 i += 1
             }

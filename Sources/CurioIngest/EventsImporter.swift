@@ -20,6 +20,7 @@ import Foundation
 /// column, invalid UTF-8, an unterminated quote, a truncated gzip) leaves the store unchanged. Large files are
 /// read twice (a checking pass, then a delivering pass) so memory stays bounded.
 public struct EventsImporter: Importer {
+    /// `--format events`.
     public static let formatName = "events"
     /// The current time for the future-timestamp check; nil reads the clock when a file is imported.
     public var now: Date?
@@ -30,6 +31,7 @@ public struct EventsImporter: Importer {
     /// Files up to this size are parsed once and kept in memory; larger files are read twice.
     public var singlePassLimit: Int
 
+    /// Makes an importer; the defaults suit `curio ingest`, tests pass a fixed `now`.
     public init(now: Date? = nil, futureTolerance: TimeInterval = 300, batchSize: Int = 10_000,
                 singlePassLimit: Int = 32 << 20) {
         self.now = now
@@ -64,6 +66,8 @@ public struct EventsImporter: Importer {
         try ImportInput.files(at: url, extensions: ["csv", "tsv", "tab", "jsonl", "ndjson", "json"])
     }
 
+    /// Imports every event file at `url`, one file at a time, in chunks of ``batchSize`` events.
+    /// - Throws: ``IngestError`` for file-level problems (see the type's documentation).
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         for file in try inputFiles(under: url) {
             let clock = now ?? Date()

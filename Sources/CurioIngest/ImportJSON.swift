@@ -12,7 +12,7 @@ enum ImportJSON {
     static let maximumDepth = 512
 
     /// A JSON value.
-    indirect enum Value: Equatable {
+    indirect enum Value: Equatable, Sendable {
         case object([String: Value])
         case array([Value])
         case string(String)
@@ -56,7 +56,7 @@ enum ImportJSON {
         var description: String { "line \(line), column \(column): \(reason)" }
     }
 
-    /// Parses one JSON text.
+    /// Parses one JSON text (a leading UTF-8 byte-order mark is ignored).
     /// - Throws: ``SyntaxError``.
     static func parse<C: Collection>(_ bytes: C) throws -> Value where C.Element == UInt8 {
         let result = bytes.withContiguousStorageIfAvailable { buffer in Result { try parse(buffer) } }
@@ -67,6 +67,8 @@ enum ImportJSON {
 
     static func parse(_ buffer: UnsafeBufferPointer<UInt8>) throws -> Value {
         var reader = Reader(bytes: buffer)
+        // RFC 8259 lets readers ignore a byte-order mark; spreadsheet and Windows tools write one.
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { reader.position = 3 }
         reader.skipWhitespace()
         let value = try reader.value(depth: 0)
         reader.skipWhitespace()

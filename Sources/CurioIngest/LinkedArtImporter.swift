@@ -32,12 +32,14 @@ import Foundation
 /// maker with no name) are dropped and reported (``RecordProblem/Kind/fieldDropped``). An identifier seen twice in
 /// one import is reported as a duplicate and the later document skipped.
 public struct LinkedArtImporter: Importer {
+    /// `--format linked-art`.
     public static let formatName = "linked-art"
     /// Field size limits.
     public var limits: RecordLimits
     /// Items per chunk for JSON Lines files (one transaction each); single-document files are one chunk each.
     public var batchSize: Int
 
+    /// Makes an importer.
     public init(limits: RecordLimits = .standard, batchSize: Int = 2_000) {
         self.limits = limits
         self.batchSize = max(1, batchSize)
@@ -48,6 +50,9 @@ public struct LinkedArtImporter: Importer {
         try ImportInput.files(at: url, extensions: ["json", "jsonld", "jsonl", "ndjson"])
     }
 
+    /// Imports every Linked Art file at `url`, one file at a time; documents that cannot be used are reported,
+    /// never thrown.
+    /// - Throws: ``IngestError`` for missing or unreadable files and corrupt gzip.
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         var seen: [ItemID: String] = [:]
         for file in try inputFiles(under: url) {

@@ -105,11 +105,6 @@ struct LinkedArtMapper {
         item.creditLine = statement(LinkedArtVocabulary.creditLine)
         item.dimensions = statement(LinkedArtVocabulary.dimensionStatement)
         item.rights = statement(LinkedArtVocabulary.rightsStatement) ?? rightsText(doc.nodes("subject_to"))
-        for (name, value) in [("referred_to_by", item.description), ("referred_to_by", item.creditLine)] {
-            if let value, value.count > limits.text {
-                return skip(name, "a statement is \(value.count) characters long, more than the limit of \(limits.text)")
-            }
-        }
 
         mapClassifications(doc, into: &item)
         mapMaterials(doc, into: &item)
@@ -119,6 +114,13 @@ struct LinkedArtMapper {
         item.images = images(doc)
         if let page = homePage(doc) { item.url = page }
 
+        for value in [item.description, item.creditLine, item.dimensions, item.medium, item.rights,
+                      item.classification] {
+            if let value, value.count > limits.text {
+                return skip("referred_to_by", "a text is \(value.count) characters long, more than the limit of "
+                    + "\(limits.text)")
+            }
+        }
         for key in ["identified_by", "referred_to_by", "classified_as", "made_of", "produced_by", "shows",
                     "dimension", "representation", "subject_of", "subject_to"] where doc.isMalformed(key) {
             drop(key, "must be an object or an array of objects; ignored")

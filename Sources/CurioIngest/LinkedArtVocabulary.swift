@@ -32,9 +32,11 @@ public enum LinkedArtVocabulary {
     /// Rights statements (`aat:300435434` copyright/licence statement, older `300055547` legal concepts).
     public static let rightsStatement: Set<String> = ["300435434", "300055547"]
 
-    /// Dimension types.
+    /// Height (`aat:300055644`).
     public static let height = "300055644"
+    /// Width (`aat:300055647`).
     public static let width = "300055647"
+    /// Depth and thickness (`aat:300072633`, `aat:300055646`).
     public static let depth: Set<String> = ["300072633", "300055646"]
 
     /// Millimetres per unit, by AAT id (mm, cm, m, inches, feet).

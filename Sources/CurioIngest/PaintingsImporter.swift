@@ -24,6 +24,7 @@ import Foundation
 /// Every item gets classification `painting` and source `paintings`. `century`, `source_db`, `pd_basis` and
 /// `image` (thumbnail size) are not imported.
 public struct PaintingsImporter: Importer {
+    /// `--format paintings`.
     public static let formatName = "paintings"
     /// The value of ``CurioCore/Item/source`` and the prefix of minted agent ids.
     public static let source = "paintings"
@@ -36,6 +37,7 @@ public struct PaintingsImporter: Importer {
     /// Items per chunk handed to the sink (one transaction each).
     public var batchSize: Int
 
+    /// Makes an importer.
     public init(limits: RecordLimits = .standard, batchSize: Int = 2_000) {
         self.limits = limits
         self.batchSize = max(1, batchSize)
@@ -56,6 +58,8 @@ public struct PaintingsImporter: Importer {
         throw IngestError.fileMissing(path: url.appendingPathComponent("metadata.jsonl").path)
     }
 
+    /// Imports the metadata file at `url` (or in the folder `url`).
+    /// - Throws: ``IngestError`` for a missing, unreadable or truncated file.
     public func read(_ url: URL, into sink: (ImportChunk) throws -> Void) throws {
         for file in try inputFiles(under: url) {
             for chunk in try parse(file).chunks(batchSize: batchSize) { try sink(chunk) }

@@ -8,6 +8,7 @@ public struct RecordLimits: Sendable, Equatable {
     /// Longest value of any other text field (description, credit line, …), in characters.
     public var text: Int
 
+    /// Makes limits; the defaults are ``standard``.
     public init(identifier: Int = 200, title: Int = 10_000, text: Int = 100_000) {
         self.identifier = identifier
         self.title = title

@@ -272,7 +272,16 @@ struct CSVRowCheckTests {
         #expect(parsed.items.map(\.id) == ["2"])
         let problem = try #require(parsed.problems.first)
         #expect(problem.line == 2)
-        #expect(problem.message.contains("column 8"))
+        #expect(problem.message.contains("column 9"))
+    }
+
+    @Test func spacesAroundQuotedFieldsAndRowsOfEmptyCellsAreHarmless() throws {
+        let dir = try TemporaryFolder()
+        let file = try dir.write("a.csv", "id,title,description\n1, \"One, uno\" , \"x\"\n,,\n2,Two,\n")
+        let parsed = try CSVItemImporter(mapping: mapping).parse(file)
+        #expect(parsed.items.map(\.title) == ["One, uno", "Two"])
+        #expect(parsed.items.first?.description == "x")
+        #expect(parsed.problems.isEmpty)
     }
 
     @Test func tooManyFieldsSkipsTheRowAndShortRowsArePadded() throws {

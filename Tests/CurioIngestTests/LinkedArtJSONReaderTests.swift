@@ -82,3 +82,28 @@ struct LinkedArtJSONReaderTests {
         return 1
     }
 }
+
+@Suite("Byte-order marks in JSON files")
+struct LinkedArtByteOrderMarkTests {
+    @Test func aLeadingByteOrderMarkIsIgnored() throws {
+        #expect(try ImportJSON.parse([0xEF, 0xBB, 0xBF] + Array(#"{"a": 1}"#.utf8)) == .object(["a": .number(1)]))
+        let dir = try TemporaryFolder()
+        var data = Data([0xEF, 0xBB, 0xBF])
+        data.append(Data(#"{"id": "urn:x", "type": "HumanMadeObject", "_label": "X"}"#.utf8))
+        let parsed = try LinkedArtImporter().parse(try dir.write("bom.json", data))
+        #expect(parsed.items.map(\.id) == ["urn:x"])
+    }
+
+    @Test func overlongStatementsSkipTheDocument() throws {
+        let dir = try TemporaryFolder()
+        let long = String(repeating: "x", count: 50)
+        let file = try dir.write("long.json", """
+        {"id": "urn:y", "type": "HumanMadeObject", "_label": "Y",
+         "referred_to_by": [{"type": "LinguisticObject", "content": "\(long)",
+           "classified_as": [{"id": "http://vocab.getty.edu/aat/300435430"}]}]}
+        """)
+        let parsed = try LinkedArtImporter(limits: RecordLimits(text: 20)).parse(file)
+        #expect(parsed.items.isEmpty)
+        #expect(parsed.problems.first?.field == "referred_to_by")
+    }
+}
