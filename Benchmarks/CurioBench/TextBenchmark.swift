@@ -22,38 +22,9 @@ enum TextBenchmark {
         let corpora = try [("short", shortPath), ("long", longPath)].map { name, path in
             (name, try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init))
         }
-        BenchSupport.log("read corpora")
-        do {
-            let dir = try ModelLocator().modelDirectory(of: ModelRegistry.miniLM)
-            BenchSupport.log("dir \(dir.path)")
-            let c = try BertConfiguration(contentsOf: dir.appendingPathComponent("config.json"))
-            BenchSupport.log("config \(c)")
-            let w = try SafetensorsFile(path: dir.appendingPathComponent("model.safetensors").path)
-            BenchSupport.log("weights \(w.tensors.count)")
-            let t1 = try w.tensor(named: "embeddings.LayerNorm.weight")
-            BenchSupport.log("t1 \(t1.shape)")
-            var buf = [Float](repeating: 0, count: 384)
-            BenchSupport.log("info \(String(describing: w.tensors["embeddings.LayerNorm.weight"]))")
-            do {
-                try buf.withUnsafeMutableBufferPointer { try w.copyTensor(named: "embeddings.LayerNorm.weight", shape: [384], into: $0) }
-            } catch let e as NeuralError {
-                BenchSupport.log("copy failed \(e)")
-            }
-            BenchSupport.log("t2 \(buf[0])")
-            let m = try BertModel(configuration: c, weights: w)
-            BenchSupport.log("model \(m.source)")
-            let t = try BertTokenizer(directory: dir)
-            BenchSupport.log("tok \(t.classID)")
-        } catch let e as NeuralError {
-            BenchSupport.log("neural error \(e)")
-        } catch {
-            BenchSupport.log("other error")
-            BenchSupport.log("other error \(type(of: error))")
-        }
         let loadStart = BenchSupport.now()
         var encoder = try TextEncoder.installed()
         let loadSeconds = BenchSupport.now() - loadStart
-        BenchSupport.log("loaded")
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let peak = SGEMMBenchmark.gflops(n: 1024, threads: cores, repeats: 5)
         let peakSingle = SGEMMBenchmark.gflops(n: 1024, threads: 1, repeats: 5)

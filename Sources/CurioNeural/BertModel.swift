@@ -144,12 +144,15 @@ public final class BertModel: @unchecked Sendable {
 
     deinit { arena.deallocate() }
 
+
     /// Final hidden states of every token of `tokens`, as a `[tokenCount, hiddenSize]` tensor.
     /// - Throws: ``NeuralError/invalidInput(reason:)`` for a token id outside the vocabulary or a position beyond
     ///   the model's maximum.
     public func hiddenStates(_ tokens: PackedTokens) throws -> Tensor {
         var out = [Float](repeating: 0, count: tokens.tokenCount * configuration.hiddenSize)
-        try out.withUnsafeMutableBufferPointer { try run(tokens, hidden: $0.baseAddress!) }
+        let workspace = BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        try out.withUnsafeMutableBufferPointer { try run(tokens, hidden: $0.baseAddress!, workspace: workspace) }
         return Tensor(shape: [tokens.tokenCount, configuration.hiddenSize], storage: out)
     }
 
@@ -170,12 +173,14 @@ public final class BertModel: @unchecked Sendable {
 
     /// Mean of each sequence's final hidden states (sentence-transformers' mean pooling), `[sequenceCount, hiddenSize]`.
     /// An empty sequence pools to zeros.
-    public func meanPooled(_ tokens: PackedTokens) throws -> Tensor {
+    /// - Parameter workspace: scratch memory to reuse across calls on one thread (allocated for this call if nil).
+    public func meanPooled(_ tokens: PackedTokens, workspace: BertWorkspace? = nil) throws -> Tensor {
         let h = configuration.hiddenSize
         var pooled = [Float](repeating: 0, count: tokens.sequenceCount * h)
-        let states = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens.tokenCount * h))
-        defer { states.deallocate() }
-        try run(tokens, hidden: states)
+        let workspace = workspace ?? BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        let states = workspace.hidden
+        try run(tokens, hidden: states, workspace: workspace)
         pooled.withUnsafeMutableBufferPointer { out in
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], end = tokens.offsets[s + 1]
@@ -198,7 +203,7 @@ public final class BertModel: @unchecked Sendable {
     }
 
     /// The forward pass: writes `tokenCount × hiddenSize` final states to `hidden`.
-    private func run(_ tokens: PackedTokens, hidden: UnsafeMutablePointer<Float>) throws {
+    private func run(_ tokens: PackedTokens, hidden: UnsafeMutablePointer<Float>, workspace: BertWorkspace) throws {
         let c = configuration
         let t = tokens.tokenCount, h = c.hiddenSize, inner = c.intermediateSize
         let heads = c.headCount, d = c.headSize, h3 = 3 * h
@@ -209,17 +214,8 @@ public final class BertModel: @unchecked Sendable {
         for (k, p) in tokens.positions.enumerated() where p < 0 || Int(p) >= c.maxPositions {
             throw NeuralError.invalidInput(reason: "token \(k) has position \(p); the model has \(c.maxPositions) positions")
         }
-        let longest = tokens.longest
-        // Scratch memory for this call only, so concurrent calls never share buffers.
-        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: t * h3)
-        let context = UnsafeMutablePointer<Float>.allocate(capacity: t * h)
-        let projected = UnsafeMutablePointer<Float>.allocate(capacity: t * h)
-        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: t * inner)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
-        defer {
-            qkv.deallocate(); context.deallocate(); projected.deallocate()
-            intermediate.deallocate(); scores.deallocate()
-        }
+        let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
+        let intermediate = workspace.intermediate, scores = workspace.scores
         tokens.tokenIDs.withUnsafeBufferPointer { ids in
             tokens.positions.withUnsafeBufferPointer { positions in
                 for k in 0..<t {
@@ -232,8 +228,9 @@ public final class BertModel: @unchecked Sendable {
         TensorKernels.addLayerNorm(hidden, bias: nil, residual: nil, output: hidden, rows: t, width: h,
                                    gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
         for layer in layers {
-            BLAS.sgemm(transB: true, m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, c: qkv)
-            TensorKernels.addBias(qkv, rows: t, width: h3, bias: layer.qkvBias)
+            // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
+            for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
+            BLAS.sgemm(transB: true, m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
                 guard length > 0 else { continue }
@@ -256,6 +253,47 @@ public final class BertModel: @unchecked Sendable {
             TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
                                        epsilon: c.layerNormEpsilon)
+        }
+    }
+}
+
+/// Scratch memory for forward passes, grown on demand and reused across batches by one thread.
+///
+/// Reusing it avoids re-faulting fresh pages for every batch. Not thread-safe: give each worker its own.
+public final class BertWorkspace {
+    private(set) var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var projected = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var tokenCapacity = 0, scoreCapacity = 0, width = 0, innerWidth = 0
+
+    /// An empty workspace; buffers are allocated by the first forward pass.
+    public init() {}
+
+    deinit {
+        for p in [hidden, qkv, context, projected, intermediate, scores] { p.deallocate() }
+    }
+
+    /// Makes room for `tokens` tokens whose longest sequence has `longest` tokens.
+    func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
+        if tokens > tokenCapacity || c.hiddenSize != width || c.intermediateSize != innerWidth {
+            let n = max(tokens, 1)
+            for p in [hidden, qkv, context, projected, intermediate] { p.deallocate() }
+            hidden = .allocate(capacity: n * c.hiddenSize)
+            qkv = .allocate(capacity: n * 3 * c.hiddenSize)
+            context = .allocate(capacity: n * c.hiddenSize)
+            projected = .allocate(capacity: n * c.hiddenSize)
+            intermediate = .allocate(capacity: n * c.intermediateSize)
+            tokenCapacity = n
+            width = c.hiddenSize
+            innerWidth = c.intermediateSize
+        }
+        if longest * longest > scoreCapacity {
+            scores.deallocate()
+            scoreCapacity = max(longest * longest, 1)
+            scores = .allocate(capacity: scoreCapacity)
         }
     }
 }

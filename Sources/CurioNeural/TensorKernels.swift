@@ -116,14 +116,41 @@ public enum TensorKernels {
 
     /// Softmax of each row of a rows×width block, in place (max-subtracted, so it never overflows).
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        guard width > 0 else { return }
         for r in 0..<rows {
             let row = x + r * width
-            var m = row[0]
-            for c in 1..<width where row[c] > m { m = row[c] }
-            for c in 0..<width { row[c] = exp(row[c] - m) }
-            let inverse = 1 / sum(row, width)
+            let m = maximum(row, width)
+            // Exponentials and their sum in one pass; four lanes so the loop maps onto vector registers.
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            var c = 0
+            while c + 4 <= width {
+                let e0 = exp(row[c] - m), e1 = exp(row[c + 1] - m), e2 = exp(row[c + 2] - m), e3 = exp(row[c + 3] - m)
+                row[c] = e0; row[c + 1] = e1; row[c + 2] = e2; row[c + 3] = e3
+                s0 += e0; s1 += e1; s2 += e2; s3 += e3
+                c += 4
+            }
+            while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
+            let inverse = 1 / ((s0 + s1) + (s2 + s3))
             for c in 0..<width { row[c] *= inverse }
         }
+    }
+
+    /// Largest of `count ≥ 1` values, with four independent lanes.
+    @inline(__always)
+    static func maximum(_ x: UnsafePointer<Float>, _ count: Int) -> Float {
+        var m0 = x[0], m1 = x[0], m2 = x[0], m3 = x[0]
+        var c = 0
+        while c + 4 <= count {
+            m0 = x[c] > m0 ? x[c] : m0
+            m1 = x[c + 1] > m1 ? x[c + 1] : m1
+            m2 = x[c + 2] > m2 ? x[c + 2] : m2
+            m3 = x[c + 3] > m3 ? x[c + 3] : m3
+            c += 4
+        }
+        while c < count { m0 = x[c] > m0 ? x[c] : m0; c += 1 }
+        m0 = m1 > m0 ? m1 : m0
+        m2 = m3 > m2 ? m3 : m2
+        return m2 > m0 ? m2 : m0
     }
 
     /// Sum of `count` values with four independent accumulators.
