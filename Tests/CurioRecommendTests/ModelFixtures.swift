@@ -11,6 +11,13 @@ enum ModelFixtures {
     }()
     static let split: EvaluationSplit? = try? EvaluationSplit(data.interactions, strategy: .userTemporal(testFraction: 0.3))
 
+    /// Every model trained once on ``data`` with seed 3.
+    static let trained: [String: any Recommender] = {
+        var out: [String: any Recommender] = [:]
+        for name in ModelRegistry.names { out[name] = try? train(name, on: data) }
+        return out
+    }()
+
     /// Small-data hyper-parameters that keep debug-build tests quick.
     static func parameters(for model: String) -> [String: ParameterValue] {
         switch model {
