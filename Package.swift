@@ -46,6 +46,10 @@ let package = Package(
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+        // Benchmarks (run on purpose with Benchmarks/*.sh, never by the tests).
+        .executableTarget(name: "curio-bench-recommend",
+                          dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
+                          path: "Benchmarks/RecommendBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
