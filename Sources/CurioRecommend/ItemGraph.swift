@@ -147,12 +147,12 @@ public struct ItemGraph: Sendable, Equatable {
                             }
                             for r in 0..<m {
                                 let i = start + r
+                                // Itself and non-positive similarities never become neighbours.
+                                products[r * n + i] = -.infinity
                                 let best = products.withUnsafeBufferPointer { p in
-                                    TopK.select(UnsafeBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)]), k: neighbours) { j in
-                                        j == i || p[r * n + j] <= 0
-                                    }
+                                    TopK.largest(UnsafeBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)]), k: neighbours)
                                 }
-                                out[i] = best.map { (Int32($0.index), $0.score) }
+                                out[i] = best.filter { $0.score > 0 }.map { (Int32($0.index), $0.score) }
                             }
                         }
                     }
