@@ -101,7 +101,7 @@ public struct BPRRecommender: TrainableRecommender {
                                 if attempts == 20 { continue }
                                 let p = pu0 + u * k, qi = qi0 + i * k, qj = qi0 + j * k
                                 var score: Float = useBias ? b[i] - b[j] : 0
-                                for f in 0..<k { score += p[f] * (qi[f] - qj[f]) }
+                                score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
                                 let g = 1 / (1 + expf(score))
                                 for f in 0..<k {
                                     let pf = p[f], di = qi[f], dj = qj[f]
