@@ -9,6 +9,9 @@ import os
 import sys
 import time
 
+# implicit asks for a single-threaded BLAS (it parallelises above it); set before numpy loads OpenBLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import scipy.sparse as sp
 
