@@ -57,6 +57,10 @@ let package = Package(
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
+        // Benchmarks (run on purpose with Benchmarks/*.sh, never by the tests).
+        .executableTarget(name: "curio-bench-recommend",
+                          dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
+                          path: "Benchmarks/RecommendBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
