@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
-        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",

@@ -28,11 +28,11 @@ public struct GraphBuildOptions: Sendable, Hashable {
 
 /// What the builder noticed while building: references to records it was not given.
 public struct GraphBuildReport: Sendable, Hashable {
-    /// Item → subject/movement references whose concept was not supplied (a node was created from the id).
+    /// Concepts referenced by items or agents but not supplied (a node was created from the id).
     public var danglingConcepts: Int = 0
-    /// Item → agent references whose agent was not supplied (a node was created from the credited name).
+    /// Agents credited on items but not supplied (a node was created from the credited name).
     public var danglingAgents: Int = 0
-    /// Concept → broader references whose broader concept was not supplied.
+    /// Broader concepts referenced but not supplied.
     public var danglingBroader: Int = 0
     /// Items without a parsed date, or whose date is too wide for a decade or century.
     public var itemsWithoutPeriod: Int = 0
@@ -88,6 +88,12 @@ public struct KnowledgeGraphBuilder: Sendable {
         lookup[k][key] = n
         return NodeIndex(n)
     }
+
+    /// Kind of a node created by this builder.
+    public func kind(of node: NodeIndex) -> NodeKind { kinds[node.int] }
+
+    /// Replaces the label of `node`.
+    public mutating func setLabel(_ node: NodeIndex, _ label: String) { labels[node.int] = label }
 
     /// The existing node of `kind` with `key`, if any.
     public func existingNode(_ kind: NodeKind, key: String) -> NodeIndex? {
