@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
-        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
+        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),

@@ -11,7 +11,7 @@ public struct WeightedItem: Hashable, Sendable, Codable {
 }
 
 /// An item with its score.
-public struct ScoredItem: Hashable, Sendable, Codable {
+public struct RankedItem: Hashable, Sendable, Codable {
     public var item: ItemID
     public var score: Double
     public init(item: ItemID, score: Double) {

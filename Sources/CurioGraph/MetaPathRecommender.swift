@@ -94,7 +94,7 @@ public struct MetaPathRecommender: Sendable {
     public static func fit(index: MetaPathIndex, interactions: [VisitorID: [WeightedItem]],
                            options: MetaPathFitOptions = MetaPathFitOptions()) throws -> (MetaPathRecommender, MetaPathFitReport) {
         let start = Date()
-        var rng = SeededGenerator(seed: options.seed)
+        var rng = SeededRandom(seed: options.seed)
         let P = index.metaPaths.count
         let itemNodes = index.graph.nodesByKind[Int(NodeKind.item.rawValue)]
         guard !itemNodes.isEmpty else { throw GraphError.badParameter(name: "graph", reason: "has no items") }
@@ -108,7 +108,7 @@ public struct MetaPathRecommender: Sendable {
         }
         if candidates.count > options.maxVisitors {
             for i in 0..<options.maxVisitors {
-                let j = i + rng.index(candidates.count - i)
+                let j = i + rng.nextInt(below: candidates.count - i)
                 candidates.swapAt(i, j)
             }
             candidates.removeLast(candidates.count - options.maxVisitors)
@@ -122,7 +122,7 @@ public struct MetaPathRecommender: Sendable {
             let excluded = index.visitorIndex[visitor]
             var order = Array(history.indices)
             for i in 0..<min(options.positivesPerVisitor, order.count) {
-                let j = i + rng.index(order.count - i)
+                let j = i + rng.nextInt(below: order.count - i)
                 order.swapAt(i, j)
             }
             for pos in order.prefix(options.positivesPerVisitor) {
@@ -133,7 +133,7 @@ public struct MetaPathRecommender: Sendable {
                 var drawn = 0, attempts = 0
                 while drawn < options.negativesPerPositive, attempts < 50 * options.negativesPerPositive {
                     attempts += 1
-                    let k = itemNodes[rng.index(itemNodes.count)]
+                    let k = itemNodes[rng.nextInt(below: itemNodes.count)]
                     if seen.contains(k) { continue }
                     drawn += 1
                     let xn = values(index.pairParts(hh, candidate: k, skipping: j, excludingVisitor: excluded), P)
@@ -200,14 +200,14 @@ public struct MetaPathRecommender: Sendable {
 
     /// The `count` best items for a history, excluding the history itself and `excluding`.
     /// Items with no path to the history (score 0) are not returned.
-    public func recommend(history: [WeightedItem], count: Int, excluding: Set<ItemID> = []) -> [ScoredItem] {
+    public func recommend(history: [WeightedItem], count: Int, excluding: Set<ItemID> = []) -> [RankedItem] {
         let scores = scores(history: history)
         var banned = Set<Int>()
         for h in history { if let i = index.denseIndex(of: h.item) { banned.insert(i) } }
         for e in excluding { if let i = index.denseIndex(of: e) { banned.insert(i) } }
         let floats = scores.map { Float($0) }
         let top = TopK.select(floats, k: count) { banned.contains($0) || scores[$0] <= 0 }
-        return top.map { ScoredItem(item: index.itemID(atDense: $0.index), score: scores[$0.index]) }
+        return top.map { RankedItem(item: index.itemID(atDense: $0.index), score: scores[$0.index]) }
     }
 
     /// The exact score of one item, summed over its path instances (equals the dense score up to rounding).

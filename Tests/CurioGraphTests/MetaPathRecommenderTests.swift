@@ -1,4 +1,5 @@
 import CurioCore
+import CurioMath
 @testable import CurioGraph
 import Testing
 
@@ -124,7 +125,7 @@ enum HandValues {
 /// out of 40 (noise) and a random decade.
 enum MakerWorld {
     static func build(seed: UInt64 = 7) -> (KnowledgeGraph, [VisitorID: [WeightedItem]]) {
-        var rng = SeededGenerator(seed: seed)
+        var rng = SeededRandom(seed: seed)
         var concepts: [Concept] = [Concept(id: "s:root", scheme: .subject, label: "root")]
         for s in 0..<40 { concepts.append(Concept(id: ConceptID("s:\(s)"), scheme: .subject, label: "subject \(s)", broader: "s:root", level: 1)) }
         var agents: [Agent] = []
@@ -132,19 +133,19 @@ enum MakerWorld {
         for m in 0..<12 {
             agents.append(Agent(id: AgentID("m\(m)"), name: "Maker \(m)"))
             for k in 0..<15 {
-                let year = 1800 + 10 * rng.index(20)
+                let year = 1800 + 10 * rng.nextInt(below: 20)
                 items.append(Item(id: ItemID("m\(m)-\(k)"), source: "test", title: "Work \(k) by \(m)",
                                   makers: [MakerCredit(agent: AgentID("m\(m)"), name: "Maker \(m)")],
                                   date: DateRange(text: "\(year)", startYear: year, endYear: year),
-                                  subjects: [ConceptID("s:\(rng.index(40))"), ConceptID("s:\(rng.index(40))")]))
+                                  subjects: [ConceptID("s:\(rng.nextInt(below: 40))"), ConceptID("s:\(rng.nextInt(below: 40))")]))
             }
         }
         let graph = KnowledgeGraph.build(items: items, agents: agents, concepts: concepts)
         var visitors: [VisitorID: [WeightedItem]] = [:]
         for v in 0..<60 {
-            let m = rng.index(12)
+            let m = rng.nextInt(below: 12)
             var chosen = Set<Int>()
-            while chosen.count < 5 { chosen.insert(rng.index(15)) }
+            while chosen.count < 5 { chosen.insert(rng.nextInt(below: 15)) }
             visitors[VisitorID("v\(v)")] = chosen.sorted().map { WeightedItem(ItemID("m\(m)-\($0)")) }
         }
         return (graph, visitors)
