@@ -49,6 +49,10 @@ let package = Package(
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+        // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
+        .executableTarget(name: "curio-graph-bench",
+                          dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
+                          path: "Benchmarks/GraphBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),

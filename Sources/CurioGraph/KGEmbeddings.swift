@@ -293,22 +293,56 @@ enum KGKernels {
         }
     }
 
-    /// Adds `scale · ∂d/∂(h, r, t)` into gh, gr, gt.
-    @inline(__always)
+    /// Adds `scale · ∂d/∂(h, r, t)` into gh, gr, gt (used to check gradients against finite differences).
     static func accumulate(_ model: KGEmbeddingModel, _ h: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
                            _ t: UnsafePointer<Float>, _ d: Int, scale: Float,
                            _ gh: UnsafeMutablePointer<Float>, _ gr: UnsafeMutablePointer<Float>, _ gt: UnsafeMutablePointer<Float>) {
+        let rw = model == .transE ? d : d / 2
+        var cs = [Float](repeating: 1, count: rw), sn = [Float](repeating: 0, count: rw), e = [Float](repeating: 0, count: d)
+        if model == .rotatE { for i in 0..<rw { cs[i] = cos(r[i]); sn[i] = sin(r[i]) } }
+        let dist = residual(model, h, r, cs, sn, t, d, &e)
+        backward(model, e, dist, t, cs, sn, d, scale: scale, gh, gr, gt)
+    }
+
+    /// Residual `e = h∘r − t` (RotatE: complex, real parts then imaginary parts; TransE: `h + r − t`) written to
+    /// `e`, with `cs`/`sn` the cosines and sines of RotatE's phases. Returns the distance.
+    @inline(__always)
+    static func residual(_ model: KGEmbeddingModel, _ h: UnsafePointer<Float>, _ r: UnsafePointer<Float>,
+                         _ cs: UnsafePointer<Float>, _ sn: UnsafePointer<Float>, _ t: UnsafePointer<Float>, _ d: Int,
+                         _ e: UnsafeMutablePointer<Float>) -> Float {
         switch model {
         case .transE:
             var s: Float = 0
             for i in 0..<d {
                 let x = h[i] + r[i] - t[i]
+                e[i] = x
                 s += x * x
             }
-            let norm = max(s.squareRoot(), 1e-9)
-            let f = scale / norm
+            return s.squareRoot()
+        case .rotatE:
+            let c = d / 2
+            var s: Float = 0
+            for i in 0..<c {
+                let re = h[i] * cs[i] - h[c + i] * sn[i] - t[i]
+                let im = h[i] * sn[i] + h[c + i] * cs[i] - t[c + i]
+                e[i] = re
+                e[c + i] = im
+                s += (re * re + im * im).squareRoot()
+            }
+            return s
+        }
+    }
+
+    /// Adds `scale · ∂d/∂(h, r, t)` into gh, gr, gt from a stored residual.
+    @inline(__always)
+    static func backward(_ model: KGEmbeddingModel, _ e: UnsafePointer<Float>, _ distance: Float, _ t: UnsafePointer<Float>,
+                         _ cs: UnsafePointer<Float>, _ sn: UnsafePointer<Float>, _ d: Int, scale: Float,
+                         _ gh: UnsafeMutablePointer<Float>, _ gr: UnsafeMutablePointer<Float>, _ gt: UnsafeMutablePointer<Float>) {
+        switch model {
+        case .transE:
+            let f = scale / max(distance, 1e-9)
             for i in 0..<d {
-                let x = (h[i] + r[i] - t[i]) * f
+                let x = e[i] * f
                 gh[i] += x
                 gr[i] += x
                 gt[i] -= x
@@ -316,13 +350,11 @@ enum KGKernels {
         case .rotatE:
             let c = d / 2
             for i in 0..<c {
-                let cs = cos(r[i]), sn = sin(r[i])
-                let re = h[i] * cs - h[c + i] * sn - t[i]
-                let im = h[i] * sn + h[c + i] * cs - t[c + i]
+                let re = e[i], im = e[c + i]
                 let mod = max((re * re + im * im).squareRoot(), 1e-9)
                 let a = scale * re / mod, b = scale * im / mod
-                gh[i] += a * cs + b * sn
-                gh[c + i] += -a * sn + b * cs
+                gh[i] += a * cs[i] + b * sn[i]
+                gh[c + i] += -a * sn[i] + b * cs[i]
                 gt[i] -= a
                 gt[c + i] -= b
                 // ∂|e|/∂θ = (−re·t_im + im·t_re) / |e|.
@@ -341,38 +373,51 @@ enum KGKernels {
         out.initialize(repeating: 0, count: total)
         let gh = out, gt = out + d, gr = out + (2 + k) * d
         let h = entity + head * d, t = entity + tail * d
-        let dp = distance(model, h, relation, t, d)
-        var loss = -Double(logSigmoid(margin - dp))
-        // ∂/∂d⁺ of −log σ(γ − d⁺) = σ(d⁺ − γ).
-        accumulate(model, h, relation, t, d, scale: sigmoid(dp - margin), gh, gr, gt)
-        // Negatives: weights softmax(−α d⁻), held constant.
-        return withUnsafeTemporaryAllocation(of: Float.self, capacity: 2 * k) { scratch -> Double in
-        let dn = scratch.baseAddress!, weights = scratch.baseAddress! + k
-        var maxLogit = -Float.infinity
-        for j in 0..<k {
-            let c = entity + Int(negatives[j]) * d
-            dn[j] = negativeIsHead[j] ? distance(model, c, relation, t, d) : distance(model, h, relation, c, d)
-            maxLogit = max(maxLogit, -temperature * dn[j])
-        }
-        var z: Float = 0
-        for j in 0..<k {
-            weights[j] = exp(-temperature * dn[j] - maxLogit)
-            z += weights[j]
-        }
-        for j in 0..<k {
-            let p = weights[j] / z
-            loss -= Double(p * logSigmoid(dn[j] - margin))
-            // ∂/∂d⁻ of −p log σ(d⁻ − γ) = −p σ(γ − d⁻).
-            let scale = -p * sigmoid(margin - dn[j])
-            let gc = out + (2 + j) * d
-            let c = entity + Int(negatives[j]) * d
-            if negativeIsHead[j] {
-                accumulate(model, c, relation, t, d, scale: scale, gc, gr, gt)
-            } else {
-                accumulate(model, h, relation, c, d, scale: scale, gh, gr, gc)
+        // Scratch: residuals of the positive and the k negatives, distances, weights, cos/sin of the phases.
+        let scratchCount = (1 + k) * d + 2 * (1 + k) + 2 * rw
+        return withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { buffer -> Double in
+            let e = buffer.baseAddress!
+            let dist = e + (1 + k) * d
+            let weights = dist + (1 + k)
+            let cs = weights + (1 + k), sn = cs + rw
+            if model == .rotatE {
+                for i in 0..<rw {
+                    cs[i] = cos(relation[i])
+                    sn[i] = sin(relation[i])
+                }
             }
-        }
-        return loss
+            dist[0] = residual(model, h, relation, cs, sn, t, d, e)
+            var maxLogit = -Float.infinity
+            for j in 0..<k {
+                let c = entity + Int(negatives[j]) * d
+                let ej = e + (1 + j) * d
+                dist[1 + j] = negativeIsHead[j] ? residual(model, c, relation, cs, sn, t, d, ej)
+                    : residual(model, h, relation, cs, sn, c, d, ej)
+                maxLogit = max(maxLogit, -temperature * dist[1 + j])
+            }
+            var z: Float = 0
+            for j in 0..<k {
+                weights[j] = exp(-temperature * dist[1 + j] - maxLogit)
+                z += weights[j]
+            }
+            // ∂/∂d⁺ of −log σ(γ − d⁺) = σ(d⁺ − γ).
+            var loss = -Double(logSigmoid(margin - dist[0]))
+            backward(model, e, dist[0], t, cs, sn, d, scale: sigmoid(dist[0] - margin), gh, gr, gt)
+            for j in 0..<k {
+                let p = weights[j] / z
+                let dn = dist[1 + j]
+                loss -= Double(p * logSigmoid(dn - margin))
+                // ∂/∂d⁻ of −p log σ(d⁻ − γ) = −p σ(γ − d⁻).
+                let scale = -p * sigmoid(margin - dn)
+                let gc = out + (2 + j) * d
+                let c = entity + Int(negatives[j]) * d
+                if negativeIsHead[j] {
+                    backward(model, e + (1 + j) * d, dn, t, cs, sn, d, scale: scale, gc, gr, gt)
+                } else {
+                    backward(model, e + (1 + j) * d, dn, c, cs, sn, d, scale: scale, gh, gr, gc)
+                }
+            }
+            return loss
         }
     }
 
