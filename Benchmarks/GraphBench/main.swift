@@ -42,6 +42,13 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
 }
 
+/// CPU seconds used by this process so far (user + system), to read timings on a shared machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)f", x) }
 
 func load(_ args: Arguments) throws -> TateCollection {
@@ -55,8 +62,11 @@ func runBuild(_ args: Arguments) throws {
     let tate = try load(args)
     var times: [Double] = []
     var graph: KnowledgeGraph?
+    var cpu: [Double] = []
     for _ in 0..<max(1, args.int("repeat", 5)) {
+        let c0 = cpuSeconds()
         times.append(seconds { graph = KnowledgeGraph.build(items: tate.items, agents: tate.agents, concepts: tate.concepts) })
+        cpu.append(cpuSeconds() - c0)
     }
     guard let g = graph else { return }
     let s = g.stats()
@@ -67,6 +77,7 @@ func runBuild(_ args: Arguments) throws {
     times.sort()
     print("build_seconds_min: \(fmt(times[0], 4))")
     print("build_seconds_median: \(fmt(times[times.count / 2], 4))")
+    print("build_cpu_seconds_min: \(fmt(cpu.min() ?? 0, 4))")
     if let dir = args.options["export"] {
         let nt = dir + "/tate.nt", jsonld = dir + "/tate.jsonld"
         var triples = 0
@@ -74,8 +85,9 @@ func runBuild(_ args: Arguments) throws {
         print("ntriples_triples: \(triples)")
         print("ntriples_write_seconds: \(fmt(te))")
         var back: KnowledgeGraph?
+        let c0 = cpuSeconds()
         let ti = try seconds { back = try KnowledgeGraph.readNTriples(path: nt) }
-        print("ntriples_read_seconds: \(fmt(ti))")
+        print("ntriples_read_seconds: \(fmt(ti))  (cpu \(fmt(cpuSeconds() - c0)))")
         print("ntriples_round_trip_equal: \(back == g)")
         let tj = try seconds { try g.writeJSONLD(to: jsonld) }
         print("jsonld_write_seconds: \(fmt(tj))")
@@ -96,10 +108,12 @@ func runEmbed(_ args: Arguments) throws {
     let options = KGEmbeddingOptions(model: model, dimension: args.int("dim", 64), epochs: args.int("epochs", 10),
                                      negatives: args.int("negatives", 8), seed: 42, threads: args.int("threads", 2))
     print("embedding_model: \(model.rawValue)  dim \(options.dimension), \(options.epochs) epochs, \(options.negatives) negatives, \(options.threads) threads")
+    let cpu0 = cpuSeconds()
     let (embeddings, report) = try KGEmbeddingTrainer.train(graph: graph, options: options) { epoch, loss in
         print("epoch \(epoch): loss \(fmt(loss, 4))")
     }
     print("embedding_triples: \(report.triples)")
+    print("embedding_train_cpu_seconds: \(fmt(cpuSeconds() - cpu0, 2))")
     print("embedding_train_seconds: \(fmt(report.seconds, 2))")
     let tests = heldOut.compactMap { (item, agent) -> (NodeIndex, Relation, NodeIndex)? in
         guard let h = graph.node(item: item), let t = graph.node(agent: agent) else { return nil }

@@ -23,7 +23,7 @@ public struct KGEmbeddingOptions: Codable, Sendable, Hashable {
     public var margin: Float
     /// Temperature α of self-adversarial negative weighting (0 = uniform weights).
     public var adversarialTemperature: Float
-    /// Adagrad learning rate.
+    /// Learning rate of row-wise Adagrad.
     public var learningRate: Float
     public var seed: UInt64
     /// Relations trained on (all when nil).
@@ -119,7 +119,7 @@ public struct KGEmbeddings: Sendable, Equatable {
     }
 }
 
-/// Trains TransE or RotatE on a knowledge graph with self-adversarial negative sampling and Adagrad.
+/// Trains TransE or RotatE on a knowledge graph with self-adversarial negative sampling and row-wise Adagrad.
 public enum KGEmbeddingTrainer {
     /// Trains embeddings for every node of `graph` on the edges of the chosen relations.
     ///
@@ -165,8 +165,9 @@ public enum KGEmbeddingTrainer {
         for i in 0..<relation.count {
             relation[i] = options.model == .transE ? (random.nextFloat() * 2 - 1) * range : (random.nextFloat() * 2 - 1) * Float.pi
         }
-        var entityAcc = [Float](repeating: 0, count: n * d)
-        var relationAcc = [Float](repeating: 0, count: relationCount * rw)
+        // Row-wise Adagrad (one accumulator per vector, as in PyTorch-BigGraph): one square root per update.
+        var entityAcc = [Float](repeating: 0, count: n)
+        var relationAcc = [Float](repeating: 0, count: relationCount)
         let kinds = graph.kinds.map { Int($0.rawValue) }
         let pools = graph.nodesByKind
 
@@ -238,14 +239,14 @@ public enum KGEmbeddingTrainer {
                                         let tr = order[b0 + p]
                                         let gp = g.baseAddress! + p * perPositive
                                         let h = Int(heads[tr]), t = Int(tails[tr])
-                                        KGKernels.adagrad(e.baseAddress! + h * d, ea.baseAddress! + h * d, gp, d, lr)
-                                        KGKernels.adagrad(e.baseAddress! + t * d, ea.baseAddress! + t * d, gp + d, d, lr)
+                                        KGKernels.adagrad(e.baseAddress! + h * d, ea.baseAddress! + h, gp, d, lr)
+                                        KGKernels.adagrad(e.baseAddress! + t * d, ea.baseAddress! + t, gp + d, d, lr)
                                         for j in 0..<k {
                                             let c = Int(negNodes[p * k + j])
-                                            KGKernels.adagrad(e.baseAddress! + c * d, ea.baseAddress! + c * d, gp + (2 + j) * d, d, lr)
+                                            KGKernels.adagrad(e.baseAddress! + c * d, ea.baseAddress! + c, gp + (2 + j) * d, d, lr)
                                         }
-                                        let ro = Int(rels[tr]) * rw
-                                        KGKernels.adagrad(r.baseAddress! + ro, ra.baseAddress! + ro, gp + (2 + k) * d, rw, lr)
+                                        let ri = Int(rels[tr])
+                                        KGKernels.adagrad(r.baseAddress! + ri * rw, ra.baseAddress! + ri, gp + (2 + k) * d, rw, lr)
                                     }
                                 }
                             }
@@ -424,12 +425,15 @@ enum KGKernels {
     @inline(__always) static func sigmoid(_ x: Float) -> Float { 1 / (1 + exp(-x)) }
     @inline(__always) static func logSigmoid(_ x: Float) -> Float { x >= 0 ? -log1p(exp(-x)) : x - log1p(exp(x)) }
 
+    /// Row-wise Adagrad: `acc += mean(g²)`, `w −= lr · g / √acc`.
     @inline(__always)
     static func adagrad(_ w: UnsafeMutablePointer<Float>, _ acc: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>,
                         _ n: Int, _ lr: Float) {
-        for i in 0..<n where g[i] != 0 {
-            acc[i] += g[i] * g[i]
-            w[i] -= lr * g[i] / (acc[i].squareRoot() + 1e-8)
-        }
+        var s: Float = 0
+        for i in 0..<n { s += g[i] * g[i] }
+        guard s > 0 else { return }
+        acc.pointee += s / Float(n)
+        let f = lr / (acc.pointee.squareRoot() + 1e-8)
+        for i in 0..<n { w[i] -= f * g[i] }
     }
 }
