@@ -78,6 +78,11 @@ func runBuild(_ args: Arguments) throws {
     print("build_seconds_min: \(fmt(times[0], 4))")
     print("build_seconds_median: \(fmt(times[times.count / 2], 4))")
     print("build_cpu_seconds_min: \(fmt(cpu.min() ?? 0, 4))")
+    if let path = args.options["dump-keys"] {
+        var lines = ""
+        for n in 0..<g.nodeCount { lines += "\(g.kinds[n].name)\t\(g.keys[n])\n" }
+        try lines.write(toFile: path, atomically: true, encoding: .utf8)
+    }
     if let dir = args.options["export"] {
         let nt = dir + "/tate.nt", jsonld = dir + "/tate.jsonld"
         var triples = 0

@@ -114,7 +114,7 @@ public struct MetaPathIndex: Sendable {
     /// Forward weights are the liked item's side of the walk (1/out-degree at each node left); backward weights
     /// the candidate's side, read in reverse (1/in-degree of each node the walk comes down from).
     /// `cut` removes first hops of `start` (the candidate's links cited as evidence).
-    func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = []) -> Halves {
+    func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = [], counting: Bool = false) -> Halves {
         var out = Halves()
         let length = c.length
         var path = [Int32](repeating: 0, count: length)
@@ -132,7 +132,7 @@ public struct MetaPathIndex: Sendable {
                 let v = step.fwdTargets[i]
                 if s == 0, !cut.isEmpty, cut.contains(v) { continue }
                 path[s] = v
-                visit(s + 1, v, w * (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
+                visit(s + 1, v, counting ? 1 : w * (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
             }
         }
         visit(0, start, 1)
@@ -146,8 +146,8 @@ public struct MetaPathIndex: Sendable {
         var halves: [[Halves]]
     }
 
-    func historyHalves(_ history: [(node: Int32, weight: Double)]) -> HistoryHalves {
-        HistoryHalves(items: history, halves: compiled.map { c in history.map { halves(c, from: $0.node, backward: false) } })
+    func historyHalves(_ history: [(node: Int32, weight: Double)], counting: Bool = false) -> HistoryHalves {
+        HistoryHalves(items: history, halves: compiled.map { c in history.map { halves(c, from: $0.node, backward: false, counting: counting) } })
     }
 
     /// One joined instance group: path, liked item, middle node and summed (unweighted) value.
@@ -166,11 +166,11 @@ public struct MetaPathIndex: Sendable {
     ///   - cut: first hops of the candidate to remove.
     ///   - paths: restrict to these meta-path positions (all when nil).
     func pairParts(_ hh: HistoryHalves, candidate j: Int32, skipping: Int32? = nil, excludingVisitor: Int32? = nil,
-                   cut: Set<Int32> = [], paths: Set<Int>? = nil) -> [PairPart] {
+                   cut: Set<Int32> = [], paths: Set<Int>? = nil, counting: Bool = false) -> [PairPart] {
         var parts: [PairPart] = []
         for (p, c) in compiled.enumerated() where paths?.contains(p) ?? true {
             let L = c.length
-            let b = halves(c, from: j, backward: true, cut: cut)
+            let b = halves(c, from: j, backward: true, cut: cut, counting: counting)
             guard b.count > 0 else { continue }
             var byMiddle: [Int32: [Int]] = [:]
             for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) }
@@ -211,7 +211,7 @@ public struct MetaPathIndex: Sendable {
     /// Forward halves of all liked items are pooled at the middle nodes and walked back down once per path
     /// (per group of distinct-position nodes where a path requires them), so the cost is close to the number of
     /// edges touched below the middle nodes, independent of the history length.
-    func denseScores(_ history: [(node: Int32, weight: Double)], weights: [Double]) -> [Double] {
+    func denseScores(_ history: [(node: Int32, weight: Double)], weights: [Double], counting: Bool = false) -> [Double] {
         var scores = [Double](repeating: 0, count: itemCount)
         let local = graph.localIndex
         for (p, c) in compiled.enumerated() where weights[p] > 0 {
@@ -220,7 +220,7 @@ public struct MetaPathIndex: Sendable {
             // Group forward mass at the middle by the nodes at distinct positions.
             var groups: [[Int32]: [Int32: Double]] = [:]
             for h in history {
-                let f = halves(c, from: h.node, backward: false)
+                let f = halves(c, from: h.node, backward: false, counting: counting)
                 for k in 0..<f.count {
                     var key: [Int32] = []
                     if fd < L { for q in fd..<L where c.isDistinct[q] { key.append(f.nodes[k * L + q - 1]) } }
@@ -243,7 +243,7 @@ public struct MetaPathIndex: Sendable {
                     for (v, value) in current {
                         let lo = Int(step.bwdOffsets[Int(v)]), hi = Int(step.bwdOffsets[Int(v) + 1])
                         guard hi > lo else { continue }
-                        let share = value / Double(hi - lo)
+                        let share = counting ? value : value / Double(hi - lo)
                         for i in lo..<hi {
                             let u = step.bwdSources[i]
                             if u == banned { continue }
@@ -264,7 +264,7 @@ public struct MetaPathIndex: Sendable {
                     let value = acc.values[Int(v)]
                     let lo = Int(step.bwdOffsets[Int(v)]), hi = Int(step.bwdOffsets[Int(v) + 1])
                     guard hi > lo, value != 0 else { continue }
-                    let share = value / Double(hi - lo)
+                    let share = counting ? value : value / Double(hi - lo)
                     for i in lo..<hi { next.add(Int(step.bwdSources[i]), share) }
                 }
                 acc = next
@@ -276,6 +276,38 @@ public struct MetaPathIndex: Sendable {
             }
         }
         return scores
+    }
+
+    // MARK: Meta-path instance counts
+
+    /// Number of instances of each meta-path between two items (unweighted), by meta-path name.
+    public func instanceCounts(from a: ItemID, to b: ItemID) -> [String: Int] {
+        var out = Dictionary(uniqueKeysWithValues: metaPaths.map { ($0.name, 0) })
+        guard let na = graph.node(item: a), let nb = graph.node(item: b), na != nb else { return out }
+        let hh = historyHalves([(na.rawValue, 1)], counting: true)
+        for part in pairParts(hh, candidate: nb.rawValue, counting: true) {
+            out[metaPaths[part.path].name, default: 0] += Int(part.value.rounded())
+        }
+        return out
+    }
+
+    /// For each meta-path: the number of instances from `item` to every other item, and the number of items reached.
+    public func instanceCounts(from item: ItemID) -> [String: (instances: Int, items: Int)] {
+        var out: [String: (instances: Int, items: Int)] = [:]
+        guard let n = graph.node(item: item) else { return out }
+        let self_ = Int(graph.localIndex[n.int])
+        for (p, path) in metaPaths.enumerated() {
+            var w = [Double](repeating: 0, count: metaPaths.count)
+            w[p] = 1
+            let counts = denseScores([(n.rawValue, 1)], weights: w, counting: true)
+            var instances = 0.0, items = 0
+            for (i, c) in counts.enumerated() where i != self_ && c > 0 {
+                instances += c
+                items += 1
+            }
+            out[path.name] = (Int(instances.rounded()), items)
+        }
+        return out
     }
 
     private func distinctSlot(_ c: CompiledMetaPath, _ position: Int) -> Int {

@@ -106,6 +106,34 @@ enum HandValues {
         #expect(close(liked.meanRelativeDrop, 1))
     }
 
+    @Test func metaPathInstanceCountsBetweenTwoItems() {
+        let counts = index.instanceCounts(from: "i1", to: "i3")
+        #expect(counts["item-subject-item"] == 1)
+        #expect(counts["item-subject-broader-subject-item"] == 1)
+        #expect(counts["item-century-item"] == 1)
+        #expect(counts["item-maker-place-country-place-maker-item"] == 1)
+        #expect(counts["item-medium-item"] == 1 && counts["item-support-item"] == 1 && counts["item-classification-item"] == 1)
+        #expect(counts["item-maker-item"] == 0 && counts["item-decade-item"] == 0 && counts["item-maker-place-maker-item"] == 0)
+        #expect(index.instanceCounts(from: "i1", to: "i1").values.allSatisfy { $0 == 0 })
+    }
+
+    @Test func metaPathInstanceCountsFromOneItem() {
+        let counts = index.instanceCounts(from: "i1")
+        func check(_ name: String, _ instances: Int, _ items: Int) {
+            #expect(counts[name]?.instances == instances, "\(name) instances")
+            #expect(counts[name]?.items == items, "\(name) items")
+        }
+        check("item-maker-item", 2, 2)
+        check("item-subject-item", 2, 2)
+        check("item-subject-broader-subject-item", 1, 1)
+        check("item-century-item", 5, 5)
+        check("item-decade-item", 1, 1)
+        check("item-maker-place-maker-item", 1, 1)
+        check("item-maker-place-country-place-maker-item", 2, 2)
+        check("item-medium-item", 4, 4)
+        check("item-movement-item", 0, 0)
+    }
+
     @Test func fidelityExposesExplanationsThatDoNotDriveTheScore() {
         /// Claims a shared maker, but scores by title length only: removing the claim changes nothing.
         struct Unfaithful: ExplainableScorer {
