@@ -140,10 +140,12 @@ func runEvaluate(_ args: Arguments) throws {
     let data = try InteractionBuilder(now: Date(timeIntervalSince1970: 1_800_000_000)).build(events: events, catalogue: tate.items.map(\.id))
     let split = try EvaluationSplit(data, strategy: .leaveLastOut)
     print("simulated_visitors: \(config.visitors)  events \(events.count), train interactions \(split.train.matrix.nonZeroCount), test visitors \(split.cases.count)")
+    let metadata = MetadataFeatureEncoder.features(for: tate.items, concepts: tate.concepts)
     let evaluator = Evaluator()
     var evaluations: [ModelEvaluation] = []
+    var embeddingFeatures: ItemFeatures?
     var models: [String: any Recommender] = [:]
-    let names = args.string("models", "popularity,itemknn,als,bpr,graph,graph-embedding").split(separator: ",").map(String.init)
+    let names = args.string("models", "popularity,itemknn,ease,als,bpr,content,hybrid,graph,graph-embedding,content-graph-embedding").split(separator: ",").map(String.init)
     for name in names {
         var model: (any Recommender)?
         var fitNote = ""
@@ -159,10 +161,18 @@ func runEvaluate(_ args: Arguments) throws {
             case GraphEmbeddingRecommender.modelName:
                 var c = GraphEmbeddingRecommender.Configuration()
                 c.epochs = args.int("embedding-epochs", 10)
-                model = try GraphEmbeddingRecommender.train(on: TrainingData(interactions: split.train), graph: graph,
+                let m = try GraphEmbeddingRecommender.train(on: TrainingData(interactions: split.train), graph: graph,
                                                             configuration: c, seed: 7)
+                embeddingFeatures = ItemFeatures(dense: m.vectors)
+                model = m
+            case "content-graph-embedding":
+                // Graph embeddings used as a content modality by CurioRecommend's content model.
+                guard let features = embeddingFeatures else { return }
+                model = try ModelRegistry.train(ContentRecommender.modelName,
+                                                on: TrainingData(interactions: split.train, content: features), seed: 7)
             default:
-                model = try ModelRegistry.train(name, on: TrainingData(interactions: split.train), seed: 7)
+                // Content and hybrid models use CurioRecommend's metadata TF-IDF vectors (same facets as the graph).
+                model = try ModelRegistry.train(name, on: TrainingData(interactions: split.train, content: metadata), seed: 7)
             }
         }
         guard let model else { continue }

@@ -119,6 +119,7 @@ struct NTriplesGraphReader {
     var edges: [(source: NodeIndex, relation: Relation, target: NodeIndex, line: Int)] = []
     var statements: [String: (subject: String?, predicate: String?, object: String?, provenance: String?, line: Int)] = [:]
     var statementOrder: [String] = []
+    var nodeCache: [String: NodeIndex] = [:]
 
     init(base: String, file: String) throws {
         iris = try NodeIRIs(base: base)
@@ -130,10 +131,13 @@ struct NTriplesGraphReader {
     }
 
     mutating func node(_ iri: String, line: Int) throws -> NodeIndex {
+        if let n = nodeCache[iri] { return n }
         guard let (kind, key) = iris.parse(iri) else {
             throw unsupported(line, "<\(iri)> is not a node IRI under \(iris.base)")
         }
-        return builder.node(kind, key: key, label: "")
+        let n = builder.node(kind, key: key, label: "")
+        nodeCache[iri] = n
+        return n
     }
 
     mutating func add(_ t: RDFTriple, line: Int) throws {

@@ -42,9 +42,11 @@ public enum NodeKind: UInt8, CaseIterable, Codable, Sendable, CustomStringConver
 
     /// The kind whose ``name`` is `name`, if any.
     public init?(name: String) {
-        guard let kind = NodeKind.allCases.first(where: { $0.name == name }) else { return nil }
+        guard let kind = NodeKind.byName[name] else { return nil }
         self = kind
     }
+
+    private static let byName: [String: NodeKind] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 
     public var description: String { name }
 

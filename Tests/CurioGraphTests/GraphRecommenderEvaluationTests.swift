@@ -23,7 +23,9 @@ struct SimulatedTate: Sendable {
         let events = simulator.run().events
         let builder = InteractionBuilder(now: Date(timeIntervalSince1970: 1_800_000_000))
         guard let data = try? builder.build(events: events, catalogue: items.map(\.id)),
-              let split = try? EvaluationSplit(data, strategy: .leaveLastOut) else { return nil }
+              var split = try? EvaluationSplit(data, strategy: .leaveLastOut) else { return nil }
+        // Ranking every item is the slow part in debug builds: evaluate the first 80 test visitors.
+        split.cases = Array(split.cases.prefix(80))
         return SimulatedTate(items: items, graph: graph, split: split)
     }()
 }
@@ -41,12 +43,12 @@ struct GraphRecommenderEvaluationTests {
 
         // Fidelity on the recommendations the evaluator ranked: both ways of removing evidence.
         var cases: [FidelityCase] = []
-        for test in world.split.cases.prefix(60) {
+        for test in world.split.cases.prefix(40) {
             let history = test.trainUser.map { model.histories[$0] } ?? test.history
             let top = model.recommend(history: history, k: 5, excluding: test.excluded).filter { $0.score > 0 }
             cases.append(FidelityCase(history: model.weightedItems(history), recommended: top.map(\.id)))
         }
-        try #require(cases.reduce(0) { $0 + $1.recommended.count } > 100)
+        try #require(cases.reduce(0) { $0 + $1.recommended.count } > 80)
         var scorer = model.model
         let links = Fidelity.measure(scorer, cases: cases)
         scorer.removal = .likedItem
