@@ -36,6 +36,22 @@ def strip_ws(s):
     return s[a:b]
 
 
+NEWLINES = set("\n\x0b\x0c\r\x85\u2028\u2029")  # Swift's Character.isNewline / CharacterSet.newlines
+
+
+def is_ws_nl(c):
+    return c in NEWLINES or is_ws(c)
+
+
+def strip_ws_nl(s):
+    a, b = 0, len(s)
+    while a < b and is_ws_nl(s[a]):
+        a += 1
+    while b > a and is_ws_nl(s[b - 1]):
+        b -= 1
+    return s[a:b]
+
+
 def is_number(c):
     return c.isnumeric()
 
@@ -190,14 +206,15 @@ SYNONYMS = {"oil": "oil paint", "oils": "oil paint", "oil paints": "oil paint",
             "gelatine silver print": "gelatin silver print", "water colour": "watercolour",
             "watercolor": "watercolour", "pencil": "graphite", "acrylic": "acrylic paint",
             "acrylics": "acrylic paint", "gouache paint": "gouache"}
-TRIMMED = set(" \t()[]{}.'\"?*")
+TRIMMED = set("()[]{}.'\"?*")
 
 
 def trim_set(s, chars):
+    """Trims characters in `chars`, whitespace and line breaks from both ends (Swift's CharacterSet union)."""
     a, b = 0, len(s)
-    while a < b and s[a] in chars:
+    while a < b and (s[a] in chars or is_ws_nl(s[a])):
         a += 1
-    while b > a and s[b - 1] in chars:
+    while b > a and (s[b - 1] in chars or is_ws_nl(s[b - 1])):
         b -= 1
     return s[a:b]
 
@@ -205,13 +222,13 @@ def trim_set(s, chars):
 def statements(s):
     out, current = [], ""
     for i, c in enumerate(s):
-        if c == ";" or c == "\n" or (c == "." and (i + 1 == len(s) or s[i + 1] == " ")):
+        if c == ";" or c in NEWLINES or (c == "." and (i + 1 == len(s) or s[i + 1] == " ")):
             out.append(current)
             current = ""
         else:
             current += c
     out.append(current)
-    return [x for x in out if strip_ws(x)]
+    return [x for x in out if strip_ws_nl(x)]
 
 
 def tokens(part):
@@ -224,7 +241,7 @@ def tokens(part):
         for article in ("a ", "an ", "the "):
             if t.startswith(article):
                 t = t[len(article):]
-        t = strip_ws(t)
+        t = strip_ws_nl(t)
         if not t or len(t) > 40 or not any(c.isalpha() for c in t):
             continue
         out.append(SYNONYMS.get(t, t))
@@ -234,7 +251,7 @@ def tokens(part):
 def medium_terms(medium):
     media, supports, seen_m, seen_s = [], [], set(), set()
     for statement in statements(medium.lower()):
-        s = strip_ws(statement)
+        s = strip_ws_nl(statement)
         colon = s.find(":")
         if colon >= 0 and len(s[:colon]) <= 20 and " on " not in s[:colon]:
             s = s[colon + 1:]

@@ -177,7 +177,7 @@ func runEvaluate(_ args: Arguments) throws {
         }
         guard let model else { continue }
         models[name] = model
-        let e = evaluator.evaluate(model, on: split, trainingSeconds: t)
+        let e = evaluator.evaluate(model, name: name, on: split, trainingSeconds: t)
         evaluations.append(e)
         let m = e.result.metrics
         print("model \(name): ndcg@10 \(fmt(m["ndcg@10"] ?? 0, 4)), recall@10 \(fmt(m["recall@10"] ?? 0, 4)), coverage@10 \(fmt(m["coverage@10"] ?? 0, 4)), train \(fmt(t, 2)) s, rank \(fmt(e.result.rankingSeconds ?? 0, 2)) s\(fitNote)")

@@ -3,7 +3,7 @@ import Foundation
 /// Turns a catalogue's free-text medium into material terms for the knowledge graph.
 ///
 /// Rules, applied in order:
-/// 1. Lower-case; split into statements at `.` followed by a space, at `;` and at new lines
+/// 1. Lower-case; split into statements at `.` followed by a space, at `;` and at line breaks
 ///    (`Watercolour on paper. Verso: graphite on paper` gives two statements).
 /// 2. Drop a leading label ending in `:` (`verso:`, `recto:`, `frame:`, `support:`).
 /// 3. Split a statement at its first ` on `: the left part lists media, the right part the support.
@@ -38,7 +38,7 @@ public enum MediumNormalizer {
         var seenMedia = Set<String>(), seenSupports = Set<String>()
         let lowered = medium.lowercased()
         for statement in statements(lowered) {
-            var s = statement.trimmingCharacters(in: .whitespaces)
+            var s = statement.trimmingCharacters(in: .whitespacesAndNewlines)
             if let colon = s.firstIndex(of: ":"), s[..<colon].count <= 20, !s[..<colon].contains(" on ") {
                 s = String(s[s.index(after: colon)...])
             }
@@ -65,7 +65,7 @@ public enum MediumNormalizer {
         var i = 0
         while i < chars.count {
             let c = chars[i]
-            if c == ";" || c == "\n" || (c == "." && (i + 1 == chars.count || chars[i + 1] == " ")) {
+            if c == ";" || c.isNewline || (c == "." && (i + 1 == chars.count || chars[i + 1] == " ")) {
                 out.append(current)
                 current = ""
             } else {
@@ -74,10 +74,10 @@ public enum MediumNormalizer {
             i += 1
         }
         out.append(current)
-        return out.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        return out.filter { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
     }
 
-    private static let trimmed = CharacterSet(charactersIn: " \t()[]{}.'\"?*")
+    private static let trimmed = CharacterSet(charactersIn: "()[]{}.'\"?*").union(.whitespacesAndNewlines)
 
     private static func tokens(_ part: String) -> [String] {
         var pieces = [part]
@@ -90,7 +90,7 @@ public enum MediumNormalizer {
             for article in ["a ", "an ", "the "] where t.hasPrefix(article) {
                 t = String(t.dropFirst(article.count))
             }
-            t = t.trimmingCharacters(in: .whitespaces)
+            t = t.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !t.isEmpty, t.count <= 40, t.contains(where: \.isLetter) else { continue }
             out.append(synonyms[t] ?? t)
         }

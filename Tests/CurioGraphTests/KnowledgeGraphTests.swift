@@ -149,6 +149,8 @@ import Testing
         ("Bronze", ["bronze"], []),
         ("Oil on board", ["oil paint"], ["board"]),
         ("Acrylic paint and pencil on canvas", ["acrylic paint", "graphite"], ["canvas"]),
+        ("Etching and engraving on paper\r\n\r\n", ["etching", "engraving"], ["paper"]),
+        ("Line engraving on paper   \r\n", ["line engraving"], ["paper"]),
     ])
     func mediumTermsFollowTheDocumentedRules(text: String, media: [String], supports: [String]) {
         let t = MediumNormalizer.terms(text)
