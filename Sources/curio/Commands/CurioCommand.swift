@@ -32,5 +32,6 @@ enum CommandRegistry {
         SearchCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
+        SimulateCommand.self, TrainCommand.self, RecommendCommand.self, SimilarCommand.self, PoliciesCommand.self,
     ]
 }
