@@ -26,14 +26,14 @@ public enum OpenAPIDocument {
                     """,
             ],
             "servers": [["url": "http://127.0.0.1:8080", "description": "Local `curio serve`"]],
-            "tags": [
+            "tags": .array([
                 ["name": "items", "description": "Collection records"],
                 ["name": "events", "description": "Visitor interactions"],
                 ["name": "meta", "description": "Health, documentation"],
-            ],
-            "paths": paths,
+            ] + RecommendationOpenAPI.tags),
+            "paths": paths.merging(RecommendationOpenAPI.paths),
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(RecommendationOpenAPI.schemas),
                 "parameters": parameters,
                 "responses": responses,
                 "securitySchemes": [
