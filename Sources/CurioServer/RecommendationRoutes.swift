@@ -78,7 +78,12 @@ struct RecommendationRoutes: Sendable {
     func policy(_ request: HTTPRequest) throws -> HTTPResponse {
         try QueryReader(request.query, allowed: []).finish()
         let name = request.pathParameters["name"] ?? ""
-        let (summary, document) = try mapped { try curio.recommendations().policies.show(name) }
+        let summary: PolicySummary, document: Data
+        do {
+            (summary, document) = try curio.recommendations().policies.show(name)
+        } catch RecommendationSetupError.unknownPolicy {
+            throw Problem(.routeNotFound, detail: "There is no policy '\(name.prefix(64))'.")
+        }
         let parsed = (try? JSONValue.parse(document)) ?? .null
         return HTTPResponse.json(try APIJSON.encoder.encode(PolicyDocumentDTO(summary: summary, document: parsed)))
     }

@@ -175,6 +175,7 @@ public final class RecommendationService: @unchecked Sendable {
         var modelHistory: VisitorHistory?
         var modelBase: [Float] = []
         var contentBase: [Float]?
+        var contentFilled = Set<Int>()
 
         if request.model != nil || distinct > 1 {
             served = try s.model(request.model, directory: models)
@@ -201,6 +202,22 @@ public final class RecommendationService: @unchecked Sendable {
                 contentBase = c
                 candidates = Self.mergeNewItems(candidates, newItems: m.newItems.map(Int.init).filter(eligible), content: c,
                                                 limit: request.k)
+            }
+            // History-based models give 0 to objects they have no evidence for; those places go to content matches.
+            if Self.historyBased.contains(m.name) {
+                candidates.removeAll { $0.score <= 0 }
+                if candidates.count < candidateCount {
+                    let c = contentBase ?? snapshot.contentModel.scores(forHistory: history.entries)
+                    contentBase = c
+                    let taken = Set(candidates.map(\.index))
+                    let floor = candidates.map(\.score).min() ?? 1
+                    let fill = TopK.select(c, k: candidateCount - candidates.count) { !eligible($0) || taken.contains($0) || c[$0] <= 0 }
+                    let top = fill.first?.score ?? 1
+                    for f in fill {
+                        candidates.append((f.index, floor * 0.5 * f.score / top))
+                        contentFilled.insert(f.index)
+                    }
+                }
             }
         } else {
             strategy = .contentColdStart
@@ -233,7 +250,7 @@ public final class RecommendationService: @unchecked Sendable {
         case .model:
             if let m = served, let h = modelHistory {
                 evidence = explainWithModel(positions, model: m, history: h, base: modelBase, snapshotHistory: history,
-                                            contentBase: &contentBase, state: s)
+                                            contentBase: &contentBase, contentFilled: contentFilled, state: s)
             }
         }
         let items = zip(ranked, evidence).map { item, ev -> RecommendedItem in
@@ -282,6 +299,9 @@ public final class RecommendationService: @unchecked Sendable {
 
     // MARK: Helpers
 
+    /// Models whose score is a sum of non-negative evidence from the history: a score of 0 means "no reason at all".
+    static let historyBased: Set<String> = ["itemknn", "ease", "hybrid", "graph", "content", "graph-embedding"]
+
     /// New objects (not in the model) enter the candidates by quantile mapping: a new object whose content score beats
     /// q% of the model's candidates' content scores gets the model score at that quantile. At most `limit` join.
     static func mergeNewItems(_ candidates: [(index: Int, score: Float)], newItems: [Int], content: [Float],
@@ -319,7 +339,7 @@ public final class RecommendationService: @unchecked Sendable {
     }
 
     private func explainWithModel(_ positions: [Int], model m: ServingModel, history h: VisitorHistory, base: [Float],
-                                  snapshotHistory: VisitorHistory, contentBase: inout [Float]?,
+                                  snapshotHistory: VisitorHistory, contentBase: inout [Float]?, contentFilled: Set<Int>,
                                   state s: LoadedState) -> [[Evidence]] {
         let snapshot = s.snapshot
         var out = [[Evidence]](repeating: [], count: positions.count)
@@ -327,7 +347,7 @@ public final class RecommendationService: @unchecked Sendable {
         var outside: [(n: Int, snap: Int)] = []
         for (n, p) in positions.enumerated() {
             let j = Int(m.fromSnapshot[p])
-            if j >= 0 { inModel.append((n, j)) } else { outside.append((n, p)) }
+            if j >= 0 && !contentFilled.contains(p) { inModel.append((n, j)) } else { outside.append((n, p)) }
         }
         if let graph = m.model as? GraphRecommender {
             for (n, j) in inModel { out[n] = s.composer.normalised(graph.contributions(item: j, history: h.entries)) }
