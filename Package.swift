@@ -49,15 +49,15 @@ let package = Package(
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
-        // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
-        .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
+        // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
+        .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"],
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),

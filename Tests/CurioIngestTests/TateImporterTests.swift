@@ -1,8 +1,8 @@
 import CurioCore
-import CurioStore
 import Foundation
 import Testing
 @testable import CurioIngest
+@testable import CurioStore
 
 @Suite("Importing the Tate collection")
 struct TateImporterTests {
@@ -26,6 +26,25 @@ struct TateImporterTests {
         let artworks = try #require(try w.store.ingestedFiles().first { $0.path.hasSuffix("artworks.jsonl.gz") })
         #expect(artworks.sha256 == (try SHA256.hash(fileAt: TateData.sample.appendingPathComponent("artworks.jsonl.gz").path).hex))
         #expect(report.exitCode(allowSkips: false) == .success)
+        // Stored JSON is exactly what JSONEncoder writes, for every real record.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var items: [Item] = []
+        try w.store.forEachItem { items.append($0) }
+        #expect(items.count == 3000)
+        for item in items {
+            #expect(try w.store.itemJSON(item.id) == (try encoder.encode(item)), "\(item.id)")
+        }
+        for agent in try w.store.allAgents() {
+            let stored = try w.store.pool.read { db in
+                try db.withStatement("SELECT json FROM agents WHERE id = ?") { s -> Data in
+                    try s.bind(agent.id.rawValue, at: 1)
+                    _ = try s.step()
+                    return s.data(0)
+                }
+            }
+            #expect(stored == (try encoder.encode(agent)), "\(agent.id)")
+        }
     }
 
     @Test func theSubjectHierarchyIsIntact() throws {
