@@ -17,6 +17,7 @@ PORT ?= 8080
 DEMO_DB ?= var/demo.db
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/curio
+DEBUG_BIN := .build/debug/curio
 
 .PHONY: help setup system build release models demo test bench clean
 
@@ -50,8 +51,10 @@ demo: setup
 	$(RELEASE_BIN) stats --db $(DEMO_DB)
 	$(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
 
-test: setup
+## The test suite runs on a debug build; the models are installed with that build's curio (no release build needed).
+test: system
 	swift build --build-tests $(SWIFT_FLAGS)
+	$(DEBUG_BIN) models install
 	swift test --skip-build $(SWIFT_FLAGS)
 
 bench: setup

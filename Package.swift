@@ -53,8 +53,8 @@ let package = Package(
                                                     "CurioRecommend", "CurioGraph", "CurioPolicy"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
                                                         "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy"]),
-        // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
-        .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
+        // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
+        .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"],
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),

@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 TATE=${TATE:-../shared/data/tate}
 EPOCHS=${EPOCHS:-10}
 VISITORS=${VISITORS:-3000}
-VENV=${CURIO_HOME:-$HOME/.cache/curio}/graph-venv
+VENV=${CURIO_BENCH_VENV:-${CURIO_HOME:-$HOME/.cache/curio}/graph-venv}
 OUT=$(mktemp -d "${TMPDIR:-/tmp}/curio-graph-bench.XXXXXX")
 trap 'rm -rf "$OUT"' EXIT
 

@@ -1,5 +1,8 @@
 """Peer recommenders for Benchmarks/recommend.sh: implicit ALS, cornac BPR and cornac VBPR.
 
+Each model's rankings are written as soon as it is trained (times.tsv grows too), so a run stopped by the
+benchmark's time limit still reports the peers that finished.
+
 Reads the training matrix, the returning test visitors and the content vectors exported by curio-bench-recommend,
 trains each peer with the same hyper-parameters, and writes each visitor's top-100 list (training items excluded)
 to rankings_<model>.tsv so that Curio's Swift code computes every metric. Prints "time<TAB>model<TAB>seconds".
@@ -40,6 +43,8 @@ def write_rankings(name, score_fn):
 
 def report(name, seconds):
     print(f"time\t{name}\t{seconds:.4f}", flush=True)
+    with open(os.path.join(work, "times.tsv"), "a") as out:
+        out.write(f"{name}\t{seconds:.4f}\n")
 
 
 # implicit ALS: confidence 1 + alpha * r passed directly (alpha=1 inside implicit), same lambda, factors, iterations.
@@ -52,8 +57,9 @@ als = AlternatingLeastSquares(factors=k, regularization=meta["als_regularization
                               random_state=seed)
 start = time.perf_counter()
 als.fit(confidence, show_progress=False)
-report("implicit_als", time.perf_counter() - start)
+seconds = time.perf_counter() - start
 write_rankings("implicit_als", lambda u: als.item_factors @ als.user_factors[u])
+report("implicit_als", seconds)
 
 # cornac BPR and VBPR on the same positive pairs (cornac's own id maps, mapped back).
 import cornac
@@ -77,19 +83,20 @@ bpr = cornac.models.BPR(k=k, max_iter=meta["bpr_epochs"], learning_rate=meta["bp
                         lambda_reg=meta["bpr_regularization"], seed=seed, verbose=False)
 start = time.perf_counter()
 bpr.fit(dataset)
-report("cornac_bpr", time.perf_counter() - start)
+seconds = time.perf_counter() - start
 write_rankings("cornac_bpr", cornac_scores(bpr))
+report("cornac_bpr", seconds)
 
 features = np.fromfile(os.path.join(work, "features.f32"), dtype=np.float32).reshape(n_items, meta["feature_dimensions"])
 image = ImageModality(features=features, ids=[str(i) for i in range(n_items)], normalized=True)
 vbpr_data = Dataset.from_uir(triples, seed=seed)
 image.build(id_map=vbpr_data.iid_map)
 vbpr_data.add_modalities(item_image=image)
-vbpr = cornac.models.VBPR(k=k // 2, k2=k // 2, n_epochs=meta["vbpr_epochs"], batch_size=256, learning_rate=0.005,
+vbpr = cornac.models.VBPR(k=k // 2, k2=k // 2, n_epochs=meta["vbpr_epochs"], batch_size=meta["vbpr_batch_size"], learning_rate=0.005,
                           lambda_w=0.01, lambda_b=0.01, seed=seed, verbose=False)
 start = time.perf_counter()
 vbpr.fit(vbpr_data)
-report("cornac_vbpr", time.perf_counter() - start)
+seconds = time.perf_counter() - start
 vbpr_item_of = np.array([int(vbpr_data.item_ids[j]) for j in range(vbpr_data.num_items)])
 vbpr_user_index = {int(uid): idx for uid, idx in vbpr_data.uid_map.items()}
 
@@ -101,3 +108,4 @@ def vbpr_score(user):
 
 
 write_rankings("cornac_vbpr", vbpr_score)
+report("cornac_vbpr", seconds)

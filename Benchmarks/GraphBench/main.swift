@@ -33,7 +33,8 @@ struct UsageError: Error, CustomStringConvertible {
 let usage = UsageError(description: """
 usage: curio-graph-bench build TATE_DIR [--repeat N] [--export DIR]
        curio-graph-bench embed TATE_DIR [--model rotate|transe] [--dim N] [--epochs N] [--threads N]
-       curio-graph-bench evaluate TATE_DIR [--visitors N] [--models a,b,…] [--embedding-epochs N] [--fidelity-cases N]
+       curio-graph-bench evaluate TATE_DIR [--visitors N] [--models a,b,…] [--embedding-epochs N] [--embedding-model M]
+                                           [--embedding-relations r1,r2,…] [--fidelity-cases N]
 """)
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
@@ -161,6 +162,8 @@ func runEvaluate(_ args: Arguments) throws {
             case GraphEmbeddingRecommender.modelName:
                 var c = GraphEmbeddingRecommender.Configuration()
                 c.epochs = args.int("embedding-epochs", 10)
+                c.model = KGEmbeddingModel(rawValue: args.string("embedding-model", "rotate")) ?? .rotatE
+                if let r = args.options["embedding-relations"] { c.relations = r.split(separator: ",").map(String.init) }
                 let m = try GraphEmbeddingRecommender.train(on: TrainingData(interactions: split.train), graph: graph,
                                                             configuration: c, seed: 7)
                 embeddingFeatures = ItemFeatures(dense: m.vectors)

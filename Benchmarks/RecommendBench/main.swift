@@ -18,7 +18,9 @@ struct Options {
     var tate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/tate")
     var epochsBPR = 30
-    var epochsVBPR = 10
+    var epochsVBPR = 5
+    var batchVBPR = 512
+    var peerTimeout: Double = 3_600
 
     init(_ args: [String]) {
         var i = 0
@@ -36,6 +38,8 @@ struct Options {
             case "--skip-peers": skipPeers = true
             case "--bpr-epochs": epochsBPR = Int(value()) ?? epochsBPR
             case "--vbpr-epochs": epochsVBPR = Int(value()) ?? epochsVBPR
+            case "--vbpr-batch": batchVBPR = Int(value()) ?? batchVBPR
+            case "--peer-timeout": peerTimeout = Double(value()) ?? peerTimeout
             default:
                 FileHandle.standardError.write(Data("unknown option \(args[i])\n".utf8))
                 exit(64)
@@ -97,7 +101,7 @@ func run() throws {
     let meta: [String: Any] = ["users": split.train.userCount, "items": split.train.itemCount, "feature_dimensions": 64,
                                "factors": 64, "als_regularization": 0.1, "als_alpha": 2.0, "als_iterations": 15,
                                "bpr_learning_rate": 0.05, "bpr_regularization": 0.002, "bpr_epochs": options.epochsBPR,
-                               "vbpr_epochs": options.epochsVBPR, "list_length": 100, "seed": Int(options.seed)]
+                               "vbpr_epochs": options.epochsVBPR, "vbpr_batch_size": options.batchVBPR, "list_length": 100, "seed": Int(options.seed)]
     try JSONSerialization.data(withJSONObject: meta, options: [.sortedKeys]).write(to: dir.appendingPathComponent("meta.json"))
 
     // 4. Curio models with the peers' hyper-parameters.
@@ -138,22 +142,26 @@ func run() throws {
     if !options.skipPeers {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("recommend_peers.py")
+        try? FileManager.default.removeItem(at: dir.appendingPathComponent("times.tsv"))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: options.python)
         process.arguments = [script.path, dir.path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
+        process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            log("peer script failed with status \(process.terminationStatus)")
-            exit(69)
+        let deadline = Date().addingTimeInterval(options.peerTimeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 1) }
+        if process.isRunning {
+            log("peers still running after \(Int(options.peerTimeout)) s: stopping them and reporting those that finished")
+            process.terminate()
+            process.waitUntilExit()
+        } else if process.terminationStatus != 0 {
+            log("peer script failed with status \(process.terminationStatus); reporting those that finished")
         }
-        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+        let times = (try? String(contentsOf: dir.appendingPathComponent("times.tsv"), encoding: .utf8)) ?? ""
+        for line in times.split(separator: "\n") {
             let parts = line.split(separator: "\t")
-            guard parts.count == 3, parts[0] == "time", let seconds = Double(parts[2]) else { continue }
-            peers[String(parts[1])] = seconds
+            guard parts.count == 2, let seconds = Double(parts[1]) else { continue }
+            peers[String(parts[0])] = seconds
         }
         for name in peers.keys.sorted() {
             let text = try String(contentsOf: dir.appendingPathComponent("rankings_\(name).tsv"), encoding: .utf8)

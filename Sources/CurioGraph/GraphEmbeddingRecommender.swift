@@ -17,11 +17,23 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
         public var margin: Float? = nil
         public var learningRate: Float = 0.05
         public var threads: Int = 2
+        /// Relations trained on, by name (all when nil).
+        public var relations: [String]? = nil
         public init() {}
 
-        func options(seed: UInt64) -> KGEmbeddingOptions {
-            KGEmbeddingOptions(model: model, dimension: dimension, epochs: epochs, negatives: negatives, margin: margin,
-                               learningRate: learningRate, seed: seed, threads: threads)
+        func options(seed: UInt64) throws(RecommendError) -> KGEmbeddingOptions {
+            var chosen: [Relation]?
+            if let relations {
+                chosen = []
+                for name in relations {
+                    guard let r = Relation(name: name) else {
+                        throw .badParameter(name: "relations", reason: "unknown relation '\(name)'; known: \(Relation.allCases.map(\.name).joined(separator: ", "))")
+                    }
+                    chosen?.append(r)
+                }
+            }
+            return KGEmbeddingOptions(model: model, dimension: dimension, epochs: epochs, negatives: negatives, margin: margin,
+                                      learningRate: learningRate, seed: seed, relations: chosen, threads: threads)
         }
     }
 
@@ -42,9 +54,10 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
     /// Trains embeddings on `graph` and wraps them for the catalogue of `data`.
     public static func train(on data: TrainingData, graph: KnowledgeGraph, configuration: Configuration = Configuration(),
                              seed: UInt64 = 0) throws(RecommendError) -> GraphEmbeddingRecommender {
+        let options = try configuration.options(seed: seed)
         let trained: (KGEmbeddings, KGEmbeddingReport)
         do {
-            trained = try KGEmbeddingTrainer.train(graph: graph, options: configuration.options(seed: seed))
+            trained = try KGEmbeddingTrainer.train(graph: graph, options: options)
         } catch {
             throw .badParameter(name: "graph-embedding", reason: "\(error)")
         }

@@ -61,9 +61,11 @@ public enum Relation: UInt8, CaseIterable, Codable, Sendable, CustomStringConver
 
     /// The relation whose ``name`` is `name`, if any.
     public init?(name: String) {
-        guard let r = Relation.allCases.first(where: { $0.name == name }) else { return nil }
+        guard let r = Relation.byName[name] else { return nil }
         self = r
     }
+
+    private static let byName: [String: Relation] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
 
     /// Name of the inverse direction, for neighbour listings (`made`, `narrower`).
     public var inverseName: String {

@@ -3,7 +3,7 @@ import Foundation
 /// Small dense-vector kernels over raw pointers for hot loops (written so the compiler vectorises them).
 public enum VectorKernels {
     /// Σ x[i]·y[i], with 8-wide SIMD accumulators.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> Float {
         var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
         var i = 0
@@ -29,7 +29,7 @@ public enum VectorKernels {
     }
 
     /// y += a·x, with 8-wide SIMD.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
         var i = 0
         let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
@@ -47,11 +47,11 @@ public enum VectorKernels {
     }
 
     /// Euclidean norm.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func norm(_ x: UnsafePointer<Float>, count n: Int) -> Float { dot(x, x, count: n).squareRoot() }
 
     /// Scales `x` to unit Euclidean norm; leaves a zero vector unchanged. Returns the original norm.
-    @discardableResult
+    @inlinable @discardableResult
     public static func normalize(_ x: UnsafeMutablePointer<Float>, count n: Int) -> Float {
         let length = norm(x, count: n)
         if length > 0 {
@@ -62,7 +62,7 @@ public enum VectorKernels {
     }
 
     /// The logistic function 1 / (1 + e^(−x)).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 }
 

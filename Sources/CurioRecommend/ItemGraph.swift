@@ -132,6 +132,7 @@ public struct ItemGraph: Sendable, Equatable {
             let d = matrix.columns
             let block = 512
             let blocks = (n + block - 1) / block
+            BLAS.withThreadCount(1) {
             rows.withUnsafeMutableBufferPointer { rowsBuffer in
                 let out = rowsBuffer.baseAddress!
                 matrix.storage.withUnsafeBufferPointer { f in
@@ -157,6 +158,7 @@ public struct ItemGraph: Sendable, Equatable {
                         }
                     }
                 }
+            }
             }
         }
         return ItemGraph(weights: assemble(rows: rows, columns: n))

@@ -1,11 +1,13 @@
-// A child process for the ingest crash test (Tests/CurioIngestTests/CrashTests.swift) and a plain Tate ingest
-// for the ingest benchmark when the `curio` CLI is not built:
+// A plain Tate ingest through the library (the same Ingestor, TateImporter and SQLiteStore that `curio ingest`
+// uses), without the CLI around it: the child process of the crash test (Tests/CurioIngestTests/CrashTests.swift)
+// and the Curio side of Benchmarks/ingest.sh.
 //
-//   curio-ingest-crashtest DB INPUT... [--chunk N] [--json]
+//   curio-ingest-helper DB INPUT... [--chunk N] [--json]
+//   curio-ingest-helper --parse-only INPUT...      (read and map only, to time the parser alone)
 //
 // Ingests every INPUT with the Tate importer into the SQLite store DB and prints one line of totals
-// (or the whole report as JSON). The crash test kills it with SIGKILL at random moments and then checks the
-// database; nothing here is specific to crashing — it is an ordinary ingest.
+// (or the whole report as JSON), then the elapsed time. The crash test kills it with SIGKILL at random moments
+// and then checks the database; nothing here is specific to crashing — it is an ordinary ingest.
 import CurioIngest
 import CurioStore
 import Foundation
@@ -21,8 +23,29 @@ if let i = arguments.firstIndex(of: "--json") {
     json = true
     arguments.remove(at: i)
 }
+if let i = arguments.firstIndex(of: "--parse-only") {
+    arguments.remove(at: i)
+    let started = Date()
+    var items = 0, agents = 0, concepts = 0, problems = 0
+    do {
+        for input in arguments {
+            try TateImporter(chunkSize: chunk).read(URL(fileURLWithPath: input)) { chunk in
+                items += chunk.records.items.count
+                agents += chunk.records.agents.count
+                concepts += chunk.records.concepts.count
+                problems += chunk.problems.count
+            }
+        }
+    } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        exit(65)
+    }
+    print("parsed \(items) items, \(agents) agents, \(concepts) concepts, \(problems) problems; "
+        + String(format: "%.2f s", Date().timeIntervalSince(started)))
+    exit(0)
+}
 guard arguments.count >= 2 else {
-    FileHandle.standardError.write(Data("usage: curio-ingest-crashtest DB INPUT... [--chunk N] [--json]\n".utf8))
+    FileHandle.standardError.write(Data("usage: curio-ingest-helper DB INPUT... [--chunk N] [--json] | --parse-only INPUT...\n".utf8))
     exit(64)
 }
 do {
