@@ -15,7 +15,7 @@ import PackageDescription
 
 let package = Package(
     name: "Curio",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "curio", targets: ["curio"]),
         .library(name: "CurioKit", targets: ["CurioKit"]),
@@ -42,28 +42,38 @@ let package = Package(
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
-            "CurioGraph", "CurioVisits",
+            "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
-        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
-        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD"]),
+        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
+                                                        "CurioNeural"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
+        // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
+        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
+                          path: "Benchmarks/CurioBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"]),
-        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
-        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
+        .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
+        .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore"]),
     ]
 )
