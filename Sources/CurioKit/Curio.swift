@@ -16,6 +16,8 @@ public final class Curio: Sendable {
     public let databasePath: String?
     public let logger: Logger
     private let conceptLabels: ConceptLabelCache
+    /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
+    let textSearch = TextSearchCache()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {
