@@ -17,6 +17,8 @@ public final class Curio: Sendable {
     /// Where the facade logs (discarded unless the application passes a logger).
     public let logger: Logger
     private let conceptLabels: ConceptLabelCache
+    /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
+    let textSearch = TextSearchCache()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {
