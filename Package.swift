@@ -26,7 +26,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // CVips uses a project-local .pc file (see Sources/CVips/curio-vips.pc): the system vips.pc drags in -pthread,
+        // which SwiftPM reports as a prohibited flag on every build.
+        .systemLibrary(name: "CVips", pkgConfig: Context.packageDirectory + "/Sources/CVips/curio-vips.pc",
+                       providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fixed-arity C wrappers around variadic C APIs that Swift cannot call.
         .target(name: "CCurioHTTP", dependencies: ["CMicroHTTPD"]),
@@ -54,7 +57,7 @@ let package = Package(
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
         .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
+        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
