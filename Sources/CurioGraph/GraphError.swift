@@ -1,0 +1,16 @@
+/// Errors raised while building, querying, exporting or importing the knowledge graph.
+public enum GraphError: Error, CustomStringConvertible, Sendable {
+    case unknownNode(id: String)
+    case noPath(from: String, to: String, maxHops: Int)
+    case malformedTriple(file: String, line: Int, reason: String)
+    case badParameter(name: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .unknownNode(id): "No node '\(id)' in the knowledge graph"
+        case let .noPath(from, to, maxHops): "No path from \(from) to \(to) within \(maxHops) hops"
+        case let .malformedTriple(file, line, reason): "\(file):\(line): malformed triple: \(reason)"
+        case let .badParameter(name, reason): "parameter \(name): \(reason)"
+        }
+    }
+}
