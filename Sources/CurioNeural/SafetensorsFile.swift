@@ -69,32 +69,44 @@ public final class SafetensorsFile: Sendable {
     ///   when its dtype is not a floating-point type.
     public func tensor(named name: String) throws -> Tensor {
         guard let info = tensors[name] else { throw NeuralError.missingTensor(file: path, name: name) }
-        let count = info.shape.reduce(1, *)
-        var storage = [Float](repeating: 0, count: count)
+        var storage = [Float](repeating: 0, count: info.shape.reduce(1, *))
+        try storage.withUnsafeMutableBufferPointer { try copy(info, into: $0) }
+        return Tensor(shape: info.shape, storage: storage)
+    }
+
+    /// Converts the tensor `name`, which must have exactly `shape`, to `Float` into `destination`
+    /// (which must hold exactly its element count) — for loaders that lay weights out in their own buffers.
+    /// - Throws: as ``tensor(named:)``, plus ``NeuralError/shapeMismatch(name:expected:found:)``.
+    public func copyTensor(named name: String, shape: [Int], into destination: UnsafeMutableBufferPointer<Float>) throws {
+        guard let info = tensors[name] else { throw NeuralError.missingTensor(file: path, name: name) }
+        guard info.shape == shape else { throw NeuralError.shapeMismatch(name: name, expected: shape, found: info.shape) }
+        precondition(destination.count == shape.reduce(1, *), "destination holds \(destination.count) values")
+        try copy(info, into: destination)
+    }
+
+    private func copy(_ info: SafetensorsTensorInfo, into out: UnsafeMutableBufferPointer<Float>) throws {
+        let count = out.count
         try file.withUnsafeBytes { all in
             let raw = UnsafeRawBufferPointer(rebasing: all[info.byteRange])
-            try storage.withUnsafeMutableBufferPointer { out in
-                switch info.dtype {
-                case .f32:
-                    UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
-                case .f16:
-                    for i in 0..<count {
-                        out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                    }
-                case .bf16:
-                    for i in 0..<count {
-                        let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
-                        out[i] = Float(bitPattern: bits)
-                    }
-                case .f64:
-                    for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
-                default:
-                    throw NeuralError.badWeights(file: path, reason:
-                        "tensor '\(name)' has dtype \(info.dtype.rawValue), which is not a floating-point type")
+            switch info.dtype {
+            case .f32:
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
+            case .f16:
+                for i in 0..<count {
+                    out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                 }
+            case .bf16:
+                for i in 0..<count {
+                    let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
+                    out[i] = Float(bitPattern: bits)
+                }
+            case .f64:
+                for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+            default:
+                throw NeuralError.badWeights(file: path, reason:
+                    "tensor '\(info.name)' has dtype \(info.dtype.rawValue), which is not a floating-point type")
             }
         }
-        return Tensor(shape: info.shape, storage: storage)
     }
 
     /// The tensor `name`, which must have exactly `shape`.
