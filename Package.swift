@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"], exclude: ["Fixtures"]),
+        // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
+        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),

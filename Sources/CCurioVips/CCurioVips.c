@@ -50,6 +50,18 @@ int curio_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vsca
     return vips_resize(in, out, hscale, "vscale", vscale, "kernel", kernel, "gap", gap, NULL);
 }
 
+int curio_vips_upscale_bilinear(VipsImage *in, VipsImage **out, double hscale, double vscale, int width, int height) {
+    int area[4] = { 0, 0, width, height };
+    VipsArrayInt *oarea = vips_array_int_new(area, 4);
+    /* vips_affine maps output x to input x / scale - idx; idx = ½ − ½ / scale aligns pixel centres. */
+    int result = vips_affine(in, out, hscale, 0.0, 0.0, vscale,
+                             "interpolate", vips_interpolate_bilinear_static(),
+                             "idx", 0.5 - 0.5 / hscale, "idy", 0.5 - 0.5 / vscale,
+                             "extend", VIPS_EXTEND_COPY, "oarea", oarea, NULL);
+    vips_area_unref(VIPS_AREA(oarea));
+    return result;
+}
+
 int curio_vips_autorot(VipsImage *in, VipsImage **out) {
     return vips_autorot(in, out, NULL);
 }

@@ -10,8 +10,8 @@ import Foundation
 /// 2. only the header is read, and width × height is checked against `Limits.maxPixels` before any pixel is
 ///    decoded (decompression-bomb guard);
 /// 3. JPEGs that will be shrunk a lot are decoded at 1/2, 1/4 or 1/8 scale directly (shrink-on-load);
-/// 4. colour is normalised to 8-bit sRGB: embedded ICC profiles are applied, CMYK, greyscale and 16-bit images
-///    are converted;
+/// 4. colour is normalised to 8-bit sRGB: embedded ICC profiles are applied (unless `colourProfiles` is
+///    `.ignore`), CMYK, greyscale and 16-bit images are converted;
 /// 5. transparency is flattened onto white;
 /// 6. the image is resized as requested, turned upright by its EXIF orientation and, if asked, centre-cropped.
 ///
@@ -44,16 +44,31 @@ public struct ImageLoader: Sendable {
         var vipsLevel: VipsFailOn { self == .strict ? VIPS_FAIL_ON_WARNING : VIPS_FAIL_ON_ERROR }
     }
 
+    /// What to do with ICC colour profiles embedded in images.
+    public enum ColourProfiles: Sendable, Hashable {
+        /// Convert through the embedded profile to sRGB (colour-correct for Adobe RGB, ProPhoto, CMYK, ...).
+        case apply
+        /// Treat RGB values as sRGB whatever the profile says. Use this for vision-model input: ImageNet models
+        /// were trained on pixels decoded this way (Pillow ignores profiles), and so were the reference features.
+        case ignore
+    }
+
     /// The limits applied to every image.
     public var limits: Limits
     /// How much damage the decoders tolerate (default `.strict`).
     public var strictness: Strictness
+    /// Whether embedded colour profiles are applied (default `.apply`).
+    public var colourProfiles: ColourProfiles
 
-    /// A loader with the given limits and strictness.
-    public init(limits: Limits = Limits(), strictness: Strictness = .strict) {
+    /// A loader with the given limits, strictness and colour-profile handling.
+    public init(limits: Limits = Limits(), strictness: Strictness = .strict, colourProfiles: ColourProfiles = .apply) {
         self.limits = limits
         self.strictness = strictness
+        self.colourProfiles = colourProfiles
     }
+
+    /// The loader to prepare input for a vision model: profiles ignored, otherwise default settings.
+    public static let modelInput = ImageLoader(colourProfiles: .ignore)
 
     /// Sets how many threads libvips uses inside one image's pipeline (default: one per core). Set 1 when you
     /// decode several images in parallel yourself.
@@ -196,11 +211,7 @@ public struct ImageLoader: Sendable {
         if let target = plan.target {
             let (targetWidth, targetHeight) = swap ? (target.height, target.width) : (target.width, target.height)
             if targetWidth != image.width || targetHeight != image.height {
-                let hscale = Double(targetWidth) / Double(image.width)
-                let vscale = Double(targetHeight) / Double(image.height)
-                let kernel = plan.bilinear ? VIPS_KERNEL_LINEAR : VIPS_KERNEL_LANCZOS3
-                let gap = plan.bilinear ? 0.0 : 2.0
-                image = try image.apply("resize", file: name) { curio_vips_resize($0, $1, hscale, vscale, kernel, gap) }
+                image = try resize(image, width: targetWidth, height: targetHeight, bilinear: plan.bilinear, name: name)
             }
         }
 
@@ -221,10 +232,35 @@ public struct ImageLoader: Sendable {
         return try pixels(of: image, name: name)
     }
 
+    /// Resizes to exactly `width`×`height`. Bilinear resizing matches Pillow's `BILINEAR` (and PyTorch's): reduction
+    /// with a triangle filter widened by the scale (antialiased), enlargement by interpolating between pixel
+    /// centres. Otherwise reduction uses Lanczos-3.
+    private func resize(_ input: VipsImageRef, width: Int, height: Int, bilinear: Bool,
+                        name: String) throws(ImagingError) -> VipsImageRef {
+        var image = input
+        var hscale = Double(width) / Double(image.width), vscale = Double(height) / Double(image.height)
+        if hscale < 1 || vscale < 1 {
+            // Reduce the shrinking axes (an enlarging axis is left at scale 1 and handled below).
+            let (h, v) = (min(hscale, 1), min(vscale, 1))
+            let kernel = bilinear ? VIPS_KERNEL_LINEAR : VIPS_KERNEL_LANCZOS3
+            let gap = bilinear ? 0.0 : 2.0
+            image = try image.apply("resize", file: name) { curio_vips_resize($0, $1, h, v, kernel, gap) }
+            hscale = Double(width) / Double(image.width)
+            vscale = Double(height) / Double(image.height)
+        }
+        if image.width != width || image.height != height {
+            let (h, v) = (max(hscale, 1), max(vscale, 1))
+            image = try image.apply("enlarge", file: name) {
+                curio_vips_upscale_bilinear($0, $1, h, v, Int32(width), Int32(height))
+            }
+        }
+        return image
+    }
+
     /// Converts any supported colour space and depth to sRGB (alpha kept).
     private func toSRGB(_ input: VipsImageRef, name: String) throws(ImagingError) -> VipsImageRef {
         var image = input
-        if image.hasICCProfile {
+        if colourProfiles == .apply, image.hasICCProfile {
             // Apply the embedded profile (Adobe RGB, ProPhoto, CMYK, ...). A broken profile falls back to the
             // plain conversion below rather than failing the image.
             var out: UnsafeMutablePointer<VipsImage>?

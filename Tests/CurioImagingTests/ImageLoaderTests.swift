@@ -82,6 +82,18 @@ import Testing
         #expect(rotated.width == 10 && rotated.height == 20)
     }
 
+    @Test func embeddedColourProfilesAreAppliedUnlessIgnored() throws {
+        // rocket.jpg carries an Adobe RGB (1998) profile: converting to sRGB changes its colours noticeably.
+        let rocket = ImagingFixtures.sharedModelFixtures.appendingPathComponent("rocket.jpg").path
+        let managed = try loader.load(file: rocket)
+        let raw = try ImageLoader.modelInput.load(file: rocket)
+        #expect(managed.width == raw.width && managed.height == raw.height)
+        #expect(managed.meanAbsoluteDifference(to: raw) > 2)
+        // Without a profile both settings agree.
+        let plain = try loader.load(file: ImagingFixtures.path("chelsea.png"))
+        #expect(try ImageLoader.modelInput.load(file: ImagingFixtures.path("chelsea.png")) == plain)
+    }
+
     @Test func memoryAndFileDecodingAgree() throws {
         for name in ["chelsea.jpg", "chelsea.png", "chelsea-cmyk.jpg", "chelsea.webp"] {
             let fromFile = try loader.load(file: ImagingFixtures.path(name), size: .shorterSide(32, centreCrop: 32))

@@ -41,6 +41,11 @@ int curio_vips_flatten(VipsImage *in, VipsImage **out, double background);
 /// Resizes by independent horizontal and vertical factors with `kernel`; `gap` 0 disables the box pre-shrink.
 int curio_vips_resize(VipsImage *in, VipsImage **out, double hscale, double vscale, VipsKernel kernel, double gap);
 
+/// Enlarges by `hscale`, `vscale` (both ≥ 1) with bilinear interpolation on pixel centres (output pixel centre
+/// x + ½ samples input position (x + ½) / scale − ½, edges repeated) into a `width`×`height` image: the
+/// convention of Pillow's and PyTorch's bilinear resize.
+int curio_vips_upscale_bilinear(VipsImage *in, VipsImage **out, double hscale, double vscale, int width, int height);
+
 /// Rotates/flips upright according to the EXIF orientation tag.
 int curio_vips_autorot(VipsImage *in, VipsImage **out);
 
