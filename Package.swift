@@ -53,6 +53,10 @@ let package = Package(
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
 
+        // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
+        .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
+                          path: "Benchmarks/CurioImageBench"),
+
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
