@@ -30,16 +30,19 @@ struct PointwiseConv: Sendable {
     let bias: [Float]
 
     /// `output[p, :] = act(input[p, :] · Wᵀ + b) (+ residual[p, :])` for `pixels` rows.
+    ///
+    /// The output is first filled with the bias (plus the residual), and the product is accumulated onto it
+    /// (`beta = 1`), which spares BLAS its separate zeroing pass over the output and the epilogue its bias pass.
     func apply(_ input: UnsafePointer<Float>, pixels: Int, output: UnsafeMutablePointer<Float>,
                activation: ConvActivation, residual: UnsafePointer<Float>? = nil) {
+        bias.withUnsafeBufferPointer { b in
+            ConvEpilogue.fill(output, rows: pixels, columns: outChannels, bias: b.baseAddress!, residual: residual)
+        }
         weights.withUnsafeBufferPointer { w in
             BLAS.sgemm(transB: true, m: pixels, n: outChannels, k: inChannels,
-                       a: input, b: w.baseAddress!, c: output)
+                       a: input, b: w.baseAddress!, beta: 1, c: output)
         }
-        bias.withUnsafeBufferPointer { b in
-            ConvEpilogue.apply(output, rows: pixels, columns: outChannels, bias: b.baseAddress!,
-                               activation: activation, residual: residual)
-        }
+        if activation == .relu6 { ConvEpilogue.clampReLU6(output, count: pixels * outChannels) }
     }
 }
 
@@ -61,6 +64,10 @@ struct DepthwiseConv: Sendable {
     }
 
     /// Convolves `images` NHWC images of `height × width × channels` into `output`; ReLU6 applied.
+    ///
+    /// Plain loops over pointers: the compiler vectorises the channel loops in release builds, and unlike
+    /// explicit SIMD types they stay fast in debug builds.
+    @inline(never)
     func apply(_ input: UnsafePointer<Float>, images: Int, height: Int, width: Int, output: UnsafeMutablePointer<Float>) {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
         let padX = SamePadding(input: width, kernel: kernel, stride: stride)
@@ -80,8 +87,10 @@ struct DepthwiseConv: Sendable {
                             out.update(from: b, count: c)
                             for ky in kyStart..<kyEnd {
                                 let row = image + ((y0 + ky) * width + x0) * c
+                                let taps = w + ky * k * c
                                 for kx in kxStart..<kxEnd {
-                                    Self.multiplyAdd(row + kx * c, w + (ky * k + kx) * c, into: out, count: c)
+                                    let v = row + kx * c, f = taps + kx * c
+                                    for i in 0..<c { out[i] += v[i] * f[i] }
                                 }
                             }
                             for i in 0..<c { out[i] = min(max(out[i], 0), 6) }
@@ -90,13 +99,6 @@ struct DepthwiseConv: Sendable {
                 }
             }
         }
-    }
-
-    /// `out[i] += a[i] · b[i]` for `count` elements.
-    @inline(__always)
-    static func multiplyAdd(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>,
-                            count: Int) {
-        for i in 0..<count { out[i] += a[i] * b[i] }
     }
 }
 
@@ -125,6 +127,7 @@ struct DenseConv: Sendable {
     }
 
     /// Convolves `images` NHWC inputs into `output` using `columns` (at least `columnsCount` floats) as scratch.
+    @inline(never)
     func apply(_ input: UnsafePointer<Float>, images: Int, height: Int, width: Int,
                columns: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>, activation: ConvActivation) {
         let padY = SamePadding(input: height, kernel: kernel, stride: stride)
@@ -162,8 +165,30 @@ struct DenseConv: Sendable {
     }
 }
 
-/// The pass after a GEMM: bias, activation, residual.
+/// The passes around a GEMM: bias, activation, residual.
 enum ConvEpilogue {
+    /// Fills each of `rows` rows with `bias`, plus the matching `residual` row when given.
+    @inline(never)
+    static func fill(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>,
+                     residual: UnsafePointer<Float>?) {
+        for r in 0..<rows {
+            let row = data + r * columns
+            if let residual {
+                let add = residual + r * columns
+                for j in 0..<columns { row[j] = bias[j] + add[j] }
+            } else {
+                row.update(from: bias, count: columns)
+            }
+        }
+    }
+
+    /// `x = min(max(x, 0), 6)` over `count` values.
+    @inline(never)
+    static func clampReLU6(_ data: UnsafeMutablePointer<Float>, count: Int) {
+        for i in 0..<count { data[i] = min(max(data[i], 0), 6) }
+    }
+
+    @inline(never)
     static func apply(_ data: UnsafeMutablePointer<Float>, rows: Int, columns: Int, bias: UnsafePointer<Float>,
                       activation: ConvActivation, residual: UnsafePointer<Float>?) {
         for r in 0..<rows {
