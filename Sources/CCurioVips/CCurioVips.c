@@ -86,3 +86,13 @@ int curio_vips_grey_to_rgb(VipsImage *in, VipsImage **out) {
     VipsImage *bands[3] = { in, in, in };
     return vips_bandjoin(bands, out, 3, NULL);
 }
+
+VipsImage *curio_vips_image_from_rgb(const unsigned char *pixels, int width, int height) {
+    VipsImage *raw = vips_image_new_from_memory_copy(pixels, (size_t)width * height * 3, width, height, 3,
+                                                     VIPS_FORMAT_UCHAR);
+    if (!raw) return NULL;
+    VipsImage *tagged = NULL;
+    int result = vips_copy(raw, &tagged, "interpretation", VIPS_INTERPRETATION_sRGB, NULL);
+    g_object_unref(raw);
+    return result == 0 ? tagged : NULL;
+}

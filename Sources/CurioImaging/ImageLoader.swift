@@ -130,6 +130,23 @@ public struct ImageLoader: Sendable {
         return try result.get()
     }
 
+    /// `image` reduced (Lanczos-3) to fit inside `side`×`side`, keeping its aspect ratio; unchanged if it fits.
+    static func resize(_ image: RGBImage, toFit side: Int) throws(ImagingError) -> RGBImage {
+        try VipsRuntime.ensureStarted()
+        let name = "(in-memory image)"
+        let factor = min(1, Double(side) / Double(max(image.width, image.height)))
+        guard factor < 1 else { return image }
+        let width = max(1, Int((Double(image.width) * factor).rounded()))
+        let height = max(1, Int((Double(image.height) * factor).rounded()))
+        let made = image.pixels.withUnsafeBufferPointer {
+            curio_vips_image_from_rgb($0.baseAddress, Int32(image.width), Int32(image.height))
+        }
+        guard let made else { throw .cannotDecode(file: name, reason: VipsRuntime.takeError(fallback: "cannot wrap pixels")) }
+        let loader = ImageLoader()
+        let resized = try loader.resize(VipsImageRef(made), width: width, height: height, bilinear: false, name: name)
+        return try loader.pixels(of: resized, name: name)
+    }
+
     // MARK: - Pipeline
 
     private func checkFile(_ path: String) throws(ImagingError) {

@@ -61,6 +61,9 @@ int curio_vips_cast(VipsImage *in, VipsImage **out, VipsBandFormat format);
 /// Shifts integer pixel values right by `bits` (16-bit → 8-bit with bits = 8).
 int curio_vips_rshift(VipsImage *in, VipsImage **out, int bits);
 
+/// Wraps a copy of interleaved 8-bit sRGB pixels as an sRGB image.
+VipsImage *curio_vips_image_from_rgb(const unsigned char *pixels, int width, int height);
+
 /// Replicates a one-band image into three identical bands.
 int curio_vips_grey_to_rgb(VipsImage *in, VipsImage **out);
 
