@@ -1,6 +1,7 @@
 """PyTorch side of Benchmarks/image.sh: EfficientNet-Lite0 written in plain PyTorch, loading the same .pth,
 with the same preprocessing (Pillow: shorter side -> 256 bilinear, centre crop 224, (v - 127) / 128), on the
-same number of threads. Prints one JSON object like curio-image-bench.
+same number of threads, in channels-last layout (PyTorch's faster CPU path for convolutions; twice as fast as
+NCHW here). Prints one JSON object like curio-image-bench.
 
     python image_torch.py --images DIR --checkpoint FILE [--limit N] [--batch B] [--threads T] [--features OUT]
 """
@@ -99,6 +100,7 @@ def main():
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--features")
+    parser.add_argument("--nchw", action="store_true", help="keep the default NCHW layout instead of channels-last")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -106,6 +108,8 @@ def main():
     state = torch.load(args.checkpoint, map_location="cpu", weights_only=True)
     model.load_state_dict(state)
     model.eval()
+    layout = torch.contiguous_format if args.nchw else torch.channels_last
+    model = model.to(memory_format=layout)
 
     files = sorted(f for f in os.listdir(args.images) if f.lower().endswith((".jpg", ".jpeg", ".png")))
     files = [os.path.join(args.images, f) for f in files[: args.limit]]
@@ -117,13 +121,15 @@ def main():
     outputs = []
     with torch.inference_mode():
         for start in range(0, len(inputs), args.batch):
-            outputs.append(model.features(torch.from_numpy(inputs[start : start + args.batch])))
+            batch = torch.from_numpy(inputs[start : start + args.batch]).contiguous(memory_format=layout)
+            outputs.append(model.features(batch))
     features = torch.cat(outputs).numpy()
     t2 = time.perf_counter()
     if args.features:
         features.astype("<f4").tofile(args.features)
     print(json.dumps({
-        "images": len(files), "threads": args.threads, "batch": args.batch,
+        "images": len(files), "threads": args.threads, "batch": args.batch, "torch": torch.__version__,
+        "layout": "nchw" if args.nchw else "channels_last",
         "decode_seconds": t1 - t0, "encode_seconds": t2 - t1, "total_seconds": t2 - t0,
         "images_per_second": len(files) / (t2 - t0), "encode_images_per_second": len(files) / (t2 - t1),
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
