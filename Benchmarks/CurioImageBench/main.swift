@@ -12,7 +12,7 @@ import Foundation
 struct Options {
     var images = ""
     var limit = Int.max
-    var batch = 8
+    var batch = 4
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
     var featuresPath: String?
 }
