@@ -28,8 +28,9 @@ struct ResizePlan {
                 throw .invalidRequest(file: name, reason: "centre crop \(crop) must be between 1 and \(side)")
             }
             let factor = Double(side) / Double(min(width, height))
-            let w = width <= height ? side : max(side, Int((Double(width) * factor).rounded()))
-            let h = height < width ? side : max(side, Int((Double(height) * factor).rounded()))
+            // Half-to-even rounding, as Python's round() does in the reference preprocessing.
+            let w = width <= height ? side : max(side, Int((Double(width) * factor).rounded(.toNearestOrEven)))
+            let h = height < width ? side : max(side, Int((Double(height) * factor).rounded(.toNearestOrEven)))
             target = (w, h); centreCrop = crop; bilinear = true; scale = factor
         }
     }

@@ -94,6 +94,14 @@ import Testing
         #expect(try ImageLoader.modelInput.load(file: ImagingFixtures.path("chelsea.png")) == plain)
     }
 
+    @Test func longerSideRoundsHalvesToEvenLikePython() throws {
+        // 5×4 → shorter side 2: the longer side is 2.5, which Python's round() (the reference) makes 2.
+        let plan = try ResizePlan(size: .shorterSide(2, centreCrop: nil), uprightWidth: 5, uprightHeight: 4, name: "x")
+        #expect(plan.target?.width == 2 && plan.target?.height == 2)
+        let wide = try ResizePlan(size: .shorterSide(256, centreCrop: 224), uprightWidth: 640, uprightHeight: 427, name: "x")
+        #expect(wide.target?.width == 384 && wide.target?.height == 256 && wide.centreCrop == 224)
+    }
+
     @Test func memoryAndFileDecodingAgree() throws {
         for name in ["chelsea.jpg", "chelsea.png", "chelsea-cmyk.jpg", "chelsea.webp"] {
             let fromFile = try loader.load(file: ImagingFixtures.path(name), size: .shorterSide(32, centreCrop: 32))
