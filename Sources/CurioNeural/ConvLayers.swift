@@ -31,18 +31,27 @@ struct PointwiseConv: Sendable {
 
     /// `output[p, :] = act(input[p, :] · Wᵀ + b) (+ residual[p, :])` for `pixels` rows.
     ///
-    /// The output is first filled with the bias (plus the residual), and the product is accumulated onto it
-    /// (`beta = 1`), which spares BLAS its separate zeroing pass over the output and the epilogue its bias pass.
+    /// The rows are processed in chunks of about 256 KB of output, so that for each chunk the output is filled
+    /// with the bias (plus the residual), the product accumulated onto it (`beta = 1`, which spares BLAS its
+    /// zeroing pass) and the activation applied while it is still in cache.
     func apply(_ input: UnsafePointer<Float>, pixels: Int, output: UnsafeMutablePointer<Float>,
                activation: ConvActivation, residual: UnsafePointer<Float>? = nil) {
-        bias.withUnsafeBufferPointer { b in
-            ConvEpilogue.fill(output, rows: pixels, columns: outChannels, bias: b.baseAddress!, residual: residual)
-        }
+        let chunk = max(64, (1 << 16) / outChannels)
         weights.withUnsafeBufferPointer { w in
-            BLAS.sgemm(transB: true, m: pixels, n: outChannels, k: inChannels,
-                       a: input, b: w.baseAddress!, beta: 1, c: output)
+            bias.withUnsafeBufferPointer { b in
+                var start = 0
+                while start < pixels {
+                    let rows = min(chunk, pixels - start)
+                    let out = output + start * outChannels
+                    ConvEpilogue.fill(out, rows: rows, columns: outChannels, bias: b.baseAddress!,
+                                      residual: residual.map { $0 + start * outChannels })
+                    BLAS.sgemm(transB: true, m: rows, n: outChannels, k: inChannels,
+                               a: input + start * inChannels, b: w.baseAddress!, beta: 1, c: out)
+                    if activation == .relu6 { ConvEpilogue.clampReLU6(out, count: rows * outChannels) }
+                    start += rows
+                }
+            }
         }
-        if activation == .relu6 { ConvEpilogue.clampReLU6(output, count: pixels * outChannels) }
     }
 }
 
@@ -177,7 +186,7 @@ enum ConvEpilogue {
                 let add = residual + r * columns
                 for j in 0..<columns { row[j] = bias[j] + add[j] }
             } else {
-                row.update(from: bias, count: columns)
+                for j in 0..<columns { row[j] = bias[j] }
             }
         }
     }
