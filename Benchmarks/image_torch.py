@@ -97,7 +97,7 @@ def main():
     parser.add_argument("--images", required=True)
     parser.add_argument("--checkpoint", required=True)
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--batch", type=int, default=64)  # fastest of 4, 16, 32, 64 here
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     parser.add_argument("--features")
     parser.add_argument("--nchw", action="store_true", help="keep the default NCHW layout instead of channels-last")
@@ -114,24 +114,30 @@ def main():
     files = sorted(f for f in os.listdir(args.images) if f.lower().endswith((".jpg", ".jpeg", ".png")))
     files = [os.path.join(args.images, f) for f in files[: args.limit]]
 
-    t0 = time.perf_counter()
-    with ThreadPoolExecutor(args.threads) as pool:
-        inputs = np.stack(list(pool.map(preprocess, files)))
-    t1 = time.perf_counter()
+    # Per chunk of 64 images (as Curio does): decode and preprocess on `threads` threads, then run the network.
+    decode_seconds = encode_seconds = 0.0
     outputs = []
-    with torch.inference_mode():
-        for start in range(0, len(inputs), args.batch):
-            batch = torch.from_numpy(inputs[start : start + args.batch]).contiguous(memory_format=layout)
-            outputs.append(model.features(batch))
+    with ThreadPoolExecutor(args.threads) as pool, torch.inference_mode():
+        for chunk_start in range(0, len(files), 64):
+            t0 = time.perf_counter()
+            inputs = np.stack(list(pool.map(preprocess, files[chunk_start : chunk_start + 64])))
+            t1 = time.perf_counter()
+            for start in range(0, len(inputs), args.batch):
+                batch = torch.from_numpy(inputs[start : start + args.batch]).contiguous(memory_format=layout)
+                outputs.append(model.features(batch))
+            t2 = time.perf_counter()
+            decode_seconds += t1 - t0
+            encode_seconds += t2 - t1
     features = torch.cat(outputs).numpy()
-    t2 = time.perf_counter()
     if args.features:
         features.astype("<f4").tofile(args.features)
     print(json.dumps({
         "images": len(files), "threads": args.threads, "batch": args.batch, "torch": torch.__version__,
         "layout": "nchw" if args.nchw else "channels_last",
-        "decode_seconds": t1 - t0, "encode_seconds": t2 - t1, "total_seconds": t2 - t0,
-        "images_per_second": len(files) / (t2 - t0), "encode_images_per_second": len(files) / (t2 - t1),
+        "decode_seconds": decode_seconds, "encode_seconds": encode_seconds,
+        "total_seconds": decode_seconds + encode_seconds,
+        "images_per_second": len(files) / (decode_seconds + encode_seconds),
+        "encode_images_per_second": len(files) / encode_seconds,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }, sort_keys=True))
 

@@ -2,7 +2,10 @@
 // CurioImaging (libvips), encodes them with CurioNeural's EfficientNet-Lite0, and prints timings, throughput and
 // peak RSS as one JSON object. Optionally writes the features (float32, row per image) for cross-checking.
 //
-//   curio-image-bench --images DIR [--limit N] [--batch B] [--threads T] [--features FILE]
+// Images are processed in chunks (decode a chunk on all threads, then encode it), as an embedding job would, so
+// memory stays flat however many images there are.
+//
+//   curio-image-bench --images DIR [--limit N] [--batch B] [--threads T] [--chunk C] [--features FILE]
 import CurioCore
 import CurioImaging
 import CurioNeural
@@ -14,6 +17,7 @@ struct Options {
     var limit = Int.max
     var batch = 4
     var threads = max(1, ProcessInfo.processInfo.activeProcessorCount)
+    var chunk = 64
     var featuresPath: String?
 }
 
@@ -27,6 +31,7 @@ func parseOptions() -> Options {
         case "--limit": options.limit = Int(value) ?? options.limit
         case "--batch": options.batch = Int(value) ?? options.batch
         case "--threads": options.threads = Int(value) ?? options.threads
+        case "--chunk": options.chunk = max(1, Int(value) ?? options.chunk)
         case "--features": options.featuresPath = value
         default:
             FileHandle.standardError.write("unknown option \(argument)\n".data(using: .utf8)!)
@@ -34,7 +39,7 @@ func parseOptions() -> Options {
         }
     }
     if options.images.isEmpty {
-        FileHandle.standardError.write("usage: curio-image-bench --images DIR [--limit N] [--batch B] [--threads T] [--features FILE]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: curio-image-bench --images DIR [--limit N] [--batch B] [--threads T] [--chunk C] [--features FILE]\n".data(using: .utf8)!)
         exit(64)
     }
     return options
@@ -76,46 +81,59 @@ do { encoder = try ImageEncoder.installed() } catch {
 encoder.batchSize = options.batch
 encoder.parallelism = options.threads
 
-// Decode and preprocess on `threads` threads, libvips single-threaded inside each.
-let t0 = now()
+// Per chunk: decode and preprocess on `threads` threads (libvips single-threaded inside each), then encode.
 ImageLoader.setLibraryThreads(1)
 let loader = ImageLoader.modelInput
 let p = ImageEncoder.preprocessing
-let decoded = Slots<RGBImage>(files.count)
-let failures = Slots<String>(files.count)
-DispatchQueue.concurrentPerform(iterations: options.threads) { worker in
-    var i = worker
-    while i < files.count {
-        do { decoded.set(i, try loader.load(file: files[i], size: .shorterSide(p.shorterSide, centreCrop: p.cropSize))) }
-        catch { failures.set(i, "\(error)") }
-        i += options.threads
+var decodeSeconds = 0.0, encodeSeconds = 0.0
+var features: [[Float]] = []
+var failed: [String] = []
+var decodedCount = 0
+var start = 0
+while start < files.count {
+    let chunk = Array(files[start..<min(files.count, start + options.chunk)])
+    let t0 = now()
+    let decoded = Slots<RGBImage>(chunk.count)
+    let failures = Slots<String>(chunk.count)
+    DispatchQueue.concurrentPerform(iterations: options.threads) { worker in
+        var i = worker
+        while i < chunk.count {
+            do { decoded.set(i, try loader.load(file: chunk[i], size: .shorterSide(p.shorterSide, centreCrop: p.cropSize))) }
+            catch { failures.set(i, "\(error)") }
+            i += options.threads
+        }
     }
+    let images = decoded.all.compactMap { $0 }
+    failed += failures.all.compactMap { $0 }
+    let t1 = now()
+    do { features += try encoder.features(for: images) } catch {
+        FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
+        exit(70)
+    }
+    let t2 = now()
+    decodeSeconds += t1 - t0
+    encodeSeconds += t2 - t1
+    decodedCount += images.count
+    start += chunk.count
 }
-let images = decoded.all.compactMap { $0 }
-let t1 = now()
-let features: [[Float]]
-do { features = try encoder.features(for: images) } catch {
-    FileHandle.standardError.write("\(error)\n".data(using: .utf8)!)
-    exit(70)
-}
-let t2 = now()
 
 if let path = options.featuresPath {
     var data = Data(capacity: features.count * encoder.dimension * 4)
     for row in features { row.withUnsafeBytes { data.append(contentsOf: $0) } }
     try? data.write(to: URL(fileURLWithPath: path))
 }
-let failed = failures.all.compactMap { $0 }
+for message in failed.prefix(5) { FileHandle.standardError.write("\(message)\n".data(using: .utf8)!) }
 let report: [String: Any] = [
-    "images": images.count,
+    "images": decodedCount,
     "failed": failed.count,
     "threads": options.threads,
     "batch": options.batch,
-    "decode_seconds": t1 - t0,
-    "encode_seconds": t2 - t1,
-    "total_seconds": t2 - t0,
-    "images_per_second": Double(images.count) / (t2 - t0),
-    "encode_images_per_second": Double(images.count) / (t2 - t1),
+    "chunk": options.chunk,
+    "decode_seconds": decodeSeconds,
+    "encode_seconds": encodeSeconds,
+    "total_seconds": decodeSeconds + encodeSeconds,
+    "images_per_second": Double(decodedCount) / (decodeSeconds + encodeSeconds),
+    "encode_images_per_second": Double(decodedCount) / encodeSeconds,
     "peak_rss_mib": peakRSSMiB(),
 ]
 let json = try JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
