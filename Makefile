@@ -8,6 +8,11 @@ SHELL := /bin/bash
 
 CURIO_HOME ?= $(HOME)/.cache/curio
 export CURIO_HOME
+# Older OpenBLAS releases fall back to slow generic kernels on CPUs newer than themselves; force the right family.
+OPENBLAS_CORETYPE ?= $(shell ./scripts/openblas-coretype.sh)
+ifneq ($(strip $(OPENBLAS_CORETYPE)),)
+export OPENBLAS_CORETYPE
+endif
 PORT ?= 8080
 DEMO_DB ?= var/demo.db
 SWIFT_FLAGS ?=

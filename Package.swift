@@ -15,7 +15,7 @@ import PackageDescription
 
 let package = Package(
     name: "Curio",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "curio", targets: ["curio"]),
         .library(name: "CurioKit", targets: ["CurioKit"]),
@@ -45,13 +45,21 @@ let package = Package(
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
-            "CurioGraph", "CurioVisits",
+            "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
-        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CCurioHTTP", "CMicroHTTPD"]),
-        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore"]),
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD"]),
+        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
+                                                        "CurioNeural"]),
+        // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
+        .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
+        // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
+        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
+                          path: "Benchmarks/CurioBench"),
 
         // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
         .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
@@ -62,7 +70,8 @@ let package = Package(
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore"]),
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
         // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
@@ -70,7 +79,9 @@ let package = Package(
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore"]),
-        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore"]),
+        .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
+        .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore"]),
     ]
 )

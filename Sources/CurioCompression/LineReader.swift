@@ -23,8 +23,11 @@ public struct LineReader: Sendable {
     }
 
     /// Calls `body(lineNumber, bytes)` for each line; `bytes` is nil when the line exceeded ``maxLineBytes``.
+    /// - Parameter rawBytes: called with each block of the file exactly as read from disk (still compressed for
+    ///   gzip), before its lines are delivered — for hashing the file and measuring progress in one pass.
     /// - Throws: file errors, ``CompressionError`` for corrupt or truncated gzip, or whatever `body` throws.
-    public func forEachLine(_ body: (Int, ArraySlice<UInt8>?) throws -> Void) throws {
+    public func forEachLine(rawBytes: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                            _ body: (Int, ArraySlice<UInt8>?) throws -> Void) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
         }
@@ -72,6 +75,7 @@ public struct LineReader: Sendable {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
             if chunk.isEmpty { break }
             try chunk.withUnsafeBytes { raw in
+                rawBytes?(raw)
                 if let inflater { try inflater.push(raw, output: emit) } else { try emit(raw) }
             }
         }

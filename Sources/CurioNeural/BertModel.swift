@@ -57,6 +57,30 @@ public final class BertModel: @unchecked Sendable {
         layers = loaded.layers
     }
 
+    /// Hands out consecutive slices of one weight buffer and fills them from the weights file.
+    private struct ArenaFiller {
+        let arena: UnsafeMutableBufferPointer<Float>
+        let weights: SafetensorsFile
+        let prefix: String
+        var cursor = 0
+
+        mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let slice = UnsafeMutableBufferPointer(rebasing: arena[cursor..<(cursor + count)])
+            cursor += count
+            return slice
+        }
+
+        mutating func load(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
+            let buffer = take(shape.reduce(1, *))
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+            return UnsafePointer(buffer.baseAddress!)
+        }
+
+        func fill(_ buffer: UnsafeMutableBufferPointer<Float>, _ name: String, _ shape: [Int]) throws {
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+        }
+    }
+
     private static func loadWeights(_ c: BertConfiguration, _ weights: SafetensorsFile) throws -> (
         arena: UnsafeMutableBufferPointer<Float>, word: UnsafePointer<Float>, position: UnsafePointer<Float>,
         gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, layers: [Layer]
@@ -68,54 +92,49 @@ public final class BertModel: @unchecked Sendable {
         let total = c.vocabularySize * h + c.maxPositions * h + 2 * h + c.layerCount * perLayer
         let arena = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
         arena.initialize(repeating: 0)
-        var cursor = 0
-        func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
-            defer { cursor += count }
-            return UnsafeMutableBufferPointer(rebasing: arena[cursor..<(cursor + count)])
-        }
-        func load(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
-            let buffer = take(shape.reduce(1, *))
-            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
-            return UnsafePointer(buffer.baseAddress!)
-        }
+        var filler = ArenaFiller(arena: arena, weights: weights, prefix: prefix)
         do {
-            let word = try load("embeddings.word_embeddings.weight", [c.vocabularySize, h])
-            let positions = take(c.maxPositions * h)
-            try weights.copyTensor(named: prefix + "embeddings.position_embeddings.weight", shape: [c.maxPositions, h],
-                                   into: positions)
+            let word = try filler.load("embeddings.word_embeddings.weight", [c.vocabularySize, h])
+            let positions = filler.take(c.maxPositions * h)
+            try filler.fill(positions, "embeddings.position_embeddings.weight", [c.maxPositions, h])
             let types = try weights.tensor(named: prefix + "embeddings.token_type_embeddings.weight",
                                            shape: [c.typeVocabularySize, h])
             for p in 0..<c.maxPositions { for k in 0..<h { positions[p * h + k] += types.storage[k] } }
-            let gamma = try load("embeddings.LayerNorm.weight", [h])
-            let beta = try load("embeddings.LayerNorm.bias", [h])
+            let gamma = try filler.load("embeddings.LayerNorm.weight", [h])
+            let beta = try filler.load("embeddings.LayerNorm.bias", [h])
             let scale = 1 / Float(c.headSize).squareRoot()
             var layers: [Layer] = []
             for l in 0..<c.layerCount {
                 let p = "encoder.layer.\(l)."
                 // Q, K and V stacked into one [3h, h] matrix so one sgemm projects all three.
-                let qkv = take(3 * h * h), qkvBias = take(3 * h)
+                let qkv = filler.take(3 * h * h), qkvBias = filler.take(3 * h)
                 for (part, name) in ["query", "key", "value"].enumerated() {
-                    try weights.copyTensor(named: prefix + p + "attention.self.\(name).weight", shape: [h, h],
-                                           into: UnsafeMutableBufferPointer(rebasing: qkv[(part * h * h)..<((part + 1) * h * h)]))
-                    try weights.copyTensor(named: prefix + p + "attention.self.\(name).bias", shape: [h],
-                                           into: UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]))
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkv[(part * h * h)..<((part + 1) * h * h)]),
+                                    p + "attention.self.\(name).weight", [h, h])
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]),
+                                    p + "attention.self.\(name).bias", [h])
                 }
                 for k in 0..<(h * h) { qkv[k] *= scale }
                 for k in 0..<h { qkvBias[k] *= scale }
+                let attentionOutputWeight = try filler.load(p + "attention.output.dense.weight", [h, h])
+                let attentionOutputBias = try filler.load(p + "attention.output.dense.bias", [h])
+                let attentionNormGamma = try filler.load(p + "attention.output.LayerNorm.weight", [h])
+                let attentionNormBeta = try filler.load(p + "attention.output.LayerNorm.bias", [h])
+                let intermediateWeight = try filler.load(p + "intermediate.dense.weight", [i, h])
+                let intermediateBias = try filler.load(p + "intermediate.dense.bias", [i])
+                let outputWeight = try filler.load(p + "output.dense.weight", [h, i])
+                let outputBias = try filler.load(p + "output.dense.bias", [h])
+                let outputNormGamma = try filler.load(p + "output.LayerNorm.weight", [h])
+                let outputNormBeta = try filler.load(p + "output.LayerNorm.bias", [h])
                 layers.append(Layer(
                     qkvWeight: UnsafePointer(qkv.baseAddress!), qkvBias: UnsafePointer(qkvBias.baseAddress!),
-                    attentionOutputWeight: try load(p + "attention.output.dense.weight", [h, h]),
-                    attentionOutputBias: try load(p + "attention.output.dense.bias", [h]),
-                    attentionNormGamma: try load(p + "attention.output.LayerNorm.weight", [h]),
-                    attentionNormBeta: try load(p + "attention.output.LayerNorm.bias", [h]),
-                    intermediateWeight: try load(p + "intermediate.dense.weight", [i, h]),
-                    intermediateBias: try load(p + "intermediate.dense.bias", [i]),
-                    outputWeight: try load(p + "output.dense.weight", [h, i]),
-                    outputBias: try load(p + "output.dense.bias", [h]),
-                    outputNormGamma: try load(p + "output.LayerNorm.weight", [h]),
-                    outputNormBeta: try load(p + "output.LayerNorm.bias", [h])))
+                    attentionOutputWeight: attentionOutputWeight, attentionOutputBias: attentionOutputBias,
+                    attentionNormGamma: attentionNormGamma, attentionNormBeta: attentionNormBeta,
+                    intermediateWeight: intermediateWeight, intermediateBias: intermediateBias,
+                    outputWeight: outputWeight, outputBias: outputBias,
+                    outputNormGamma: outputNormGamma, outputNormBeta: outputNormBeta))
             }
-            precondition(cursor == total, "weight layout miscounted")
+            precondition(filler.cursor == total, "weight layout miscounted")
             return (arena, word, UnsafePointer(positions.baseAddress!), gamma, beta, layers)
         } catch {
             arena.deallocate()
@@ -125,12 +144,15 @@ public final class BertModel: @unchecked Sendable {
 
     deinit { arena.deallocate() }
 
+
     /// Final hidden states of every token of `tokens`, as a `[tokenCount, hiddenSize]` tensor.
     /// - Throws: ``NeuralError/invalidInput(reason:)`` for a token id outside the vocabulary or a position beyond
     ///   the model's maximum.
     public func hiddenStates(_ tokens: PackedTokens) throws -> Tensor {
         var out = [Float](repeating: 0, count: tokens.tokenCount * configuration.hiddenSize)
-        try out.withUnsafeMutableBufferPointer { try run(tokens, hidden: $0.baseAddress!) }
+        let workspace = BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        try out.withUnsafeMutableBufferPointer { try run(tokens, hidden: $0.baseAddress!, workspace: workspace) }
         return Tensor(shape: [tokens.tokenCount, configuration.hiddenSize], storage: out)
     }
 
@@ -151,12 +173,14 @@ public final class BertModel: @unchecked Sendable {
 
     /// Mean of each sequence's final hidden states (sentence-transformers' mean pooling), `[sequenceCount, hiddenSize]`.
     /// An empty sequence pools to zeros.
-    public func meanPooled(_ tokens: PackedTokens) throws -> Tensor {
+    /// - Parameter workspace: scratch memory to reuse across calls on one thread (allocated for this call if nil).
+    public func meanPooled(_ tokens: PackedTokens, workspace: BertWorkspace? = nil) throws -> Tensor {
         let h = configuration.hiddenSize
         var pooled = [Float](repeating: 0, count: tokens.sequenceCount * h)
-        let states = UnsafeMutablePointer<Float>.allocate(capacity: max(1, tokens.tokenCount * h))
-        defer { states.deallocate() }
-        try run(tokens, hidden: states)
+        let workspace = workspace ?? BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        let states = workspace.hidden
+        try run(tokens, hidden: states, workspace: workspace)
         pooled.withUnsafeMutableBufferPointer { out in
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], end = tokens.offsets[s + 1]
@@ -179,7 +203,7 @@ public final class BertModel: @unchecked Sendable {
     }
 
     /// The forward pass: writes `tokenCount × hiddenSize` final states to `hidden`.
-    private func run(_ tokens: PackedTokens, hidden: UnsafeMutablePointer<Float>) throws {
+    private func run(_ tokens: PackedTokens, hidden: UnsafeMutablePointer<Float>, workspace: BertWorkspace) throws {
         let c = configuration
         let t = tokens.tokenCount, h = c.hiddenSize, inner = c.intermediateSize
         let heads = c.headCount, d = c.headSize, h3 = 3 * h
@@ -190,17 +214,8 @@ public final class BertModel: @unchecked Sendable {
         for (k, p) in tokens.positions.enumerated() where p < 0 || Int(p) >= c.maxPositions {
             throw NeuralError.invalidInput(reason: "token \(k) has position \(p); the model has \(c.maxPositions) positions")
         }
-        let longest = tokens.longest
-        // Scratch memory for this call only, so concurrent calls never share buffers.
-        let qkv = UnsafeMutablePointer<Float>.allocate(capacity: t * h3)
-        let context = UnsafeMutablePointer<Float>.allocate(capacity: t * h)
-        let projected = UnsafeMutablePointer<Float>.allocate(capacity: t * h)
-        let intermediate = UnsafeMutablePointer<Float>.allocate(capacity: t * inner)
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: longest * longest)
-        defer {
-            qkv.deallocate(); context.deallocate(); projected.deallocate()
-            intermediate.deallocate(); scores.deallocate()
-        }
+        let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
+        let intermediate = workspace.intermediate, scores = workspace.scores
         tokens.tokenIDs.withUnsafeBufferPointer { ids in
             tokens.positions.withUnsafeBufferPointer { positions in
                 for k in 0..<t {
@@ -213,8 +228,9 @@ public final class BertModel: @unchecked Sendable {
         TensorKernels.addLayerNorm(hidden, bias: nil, residual: nil, output: hidden, rows: t, width: h,
                                    gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
         for layer in layers {
-            BLAS.sgemm(transB: true, m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, c: qkv)
-            TensorKernels.addBias(qkv, rows: t, width: h3, bias: layer.qkvBias)
+            // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
+            for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
+            BLAS.sgemm(transB: true, m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
                 guard length > 0 else { continue }
@@ -237,6 +253,47 @@ public final class BertModel: @unchecked Sendable {
             TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
                                        epsilon: c.layerNormEpsilon)
+        }
+    }
+}
+
+/// Scratch memory for forward passes, grown on demand and reused across batches by one thread.
+///
+/// Reusing it avoids re-faulting fresh pages for every batch. Not thread-safe: give each worker its own.
+public final class BertWorkspace {
+    private(set) var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var projected = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var tokenCapacity = 0, scoreCapacity = 0, width = 0, innerWidth = 0
+
+    /// An empty workspace; buffers are allocated by the first forward pass.
+    public init() {}
+
+    deinit {
+        for p in [hidden, qkv, context, projected, intermediate, scores] { p.deallocate() }
+    }
+
+    /// Makes room for `tokens` tokens whose longest sequence has `longest` tokens.
+    func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
+        if tokens > tokenCapacity || c.hiddenSize != width || c.intermediateSize != innerWidth {
+            let n = max(tokens, 1)
+            for p in [hidden, qkv, context, projected, intermediate] { p.deallocate() }
+            hidden = .allocate(capacity: n * c.hiddenSize)
+            qkv = .allocate(capacity: n * 3 * c.hiddenSize)
+            context = .allocate(capacity: n * c.hiddenSize)
+            projected = .allocate(capacity: n * c.hiddenSize)
+            intermediate = .allocate(capacity: n * c.intermediateSize)
+            tokenCapacity = n
+            width = c.hiddenSize
+            innerWidth = c.intermediateSize
+        }
+        if longest * longest > scoreCapacity {
+            scores.deallocate()
+            scoreCapacity = max(longest * longest, 1)
+            scores = .allocate(capacity: scoreCapacity)
         }
     }
 }

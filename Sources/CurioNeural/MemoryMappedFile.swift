@@ -53,6 +53,11 @@ public final class MemoryMappedFile: @unchecked Sendable {
         try body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Calls a non-throwing `body` with the file's bytes.
+    public func withBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     /// A copy of the bytes in `range` (which must lie within the file).
     public func data(in range: Range<Int>) -> Data {
         precondition(range.lowerBound >= 0 && range.upperBound <= count)

@@ -85,27 +85,34 @@ public final class SafetensorsFile: Sendable {
     }
 
     private func copy(_ info: SafetensorsTensorInfo, into out: UnsafeMutableBufferPointer<Float>) throws {
+        guard info.dtype.isConvertibleToFloat else {
+            throw NeuralError.badWeights(file: path, reason:
+                "tensor '\(info.name)' has dtype \(info.dtype.rawValue), which is not a floating-point type")
+        }
+        file.withBytes { all in
+            Self.convert(UnsafeRawBufferPointer(rebasing: all[info.byteRange]), dtype: info.dtype, into: out)
+        }
+    }
+
+    /// Converts raw little-endian elements of a floating-point dtype to `Float`.
+    private static func convert(_ raw: UnsafeRawBufferPointer, dtype: SafetensorsDType,
+                                into out: UnsafeMutableBufferPointer<Float>) {
         let count = out.count
-        try file.withUnsafeBytes { all in
-            let raw = UnsafeRawBufferPointer(rebasing: all[info.byteRange])
-            switch info.dtype {
-            case .f32:
-                UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
-            case .f16:
-                for i in 0..<count {
-                    out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
-                }
-            case .bf16:
-                for i in 0..<count {
-                    let bits = UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16
-                    out[i] = Float(bitPattern: bits)
-                }
-            case .f64:
-                for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
-            default:
-                throw NeuralError.badWeights(file: path, reason:
-                    "tensor '\(info.name)' has dtype \(info.dtype.rawValue), which is not a floating-point type")
+        switch dtype {
+        case .f32:
+            UnsafeMutableRawBufferPointer(out).copyMemory(from: raw)
+        case .f16:
+            for i in 0..<count {
+                out[i] = Float(Float16(bitPattern: raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
             }
+        case .bf16:
+            for i in 0..<count {
+                out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16)
+            }
+        case .f64:
+            for i in 0..<count { out[i] = Float(raw.loadUnaligned(fromByteOffset: 8 * i, as: Double.self)) }
+        default:
+            break
         }
     }
 

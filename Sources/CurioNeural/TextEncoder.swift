@@ -104,12 +104,12 @@ public struct TextEncoder: Sendable {
         let failure = SharedSlots<NeuralError?>(count: 1, initial: nil)
         try output.storage.withUnsafeMutableBufferPointer { out in
             let sink = RowSink(base: out.baseAddress!, width: h)
-            let run: @Sendable ([Int]) -> Void = { batch in
+            let run: @Sendable ([Int], BertWorkspace) -> Void = { batch, workspace in
                 var packed = PackedTokens()
                 packed.reserveCapacity(tokens: batch.reduce(0) { $0 + ids[$1].count }, sequences: batch.count)
                 for index in batch { packed.append(ids[index]) }
                 do {
-                    let pooled = try model.meanPooled(packed)
+                    let pooled = try model.meanPooled(packed, workspace: workspace)
                     pooled.storage.withUnsafeBufferPointer { rows in
                         for (k, index) in batch.enumerated() {
                             sink.write(row: index, from: rows.baseAddress! + k * h)
@@ -122,17 +122,19 @@ public struct TextEncoder: Sendable {
                 }
             }
             if workers <= 1 {
-                for batch in batches { run(batch) }
+                let workspace = BertWorkspace()
+                for batch in batches { run(batch, workspace) }
             } else {
                 let previous = BLAS.threadCount
                 BLAS.setThreadCount(1)
                 defer { BLAS.setThreadCount(previous) }
                 let next = SharedCounter()
                 DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                    let workspace = BertWorkspace()
                     while true {
                         let b = next.increment()
                         guard b < batches.count else { return }
-                        run(batches[b])
+                        run(batches[b], workspace)
                     }
                 }
             }

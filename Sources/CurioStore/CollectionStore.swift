@@ -45,6 +45,99 @@ public protocol CollectionStore: Sendable {
     func stats() throws -> CollectionStats
     /// Records that a whole input file was committed, with its content hash.
     func markFileIngested(path: String, sha256: String, summary: WriteSummary) throws
+
+    // MARK: Added by the store work (issue 2)
+
+    /// Runs `body` holding the store's single writer, so that several writes can form one transaction.
+    ///
+    /// A transaction opens at the session's first write and lasts until ``CollectionWriteSession/commit()``;
+    /// more writes then open the next one. When `body` throws, the open transaction is rolled back (earlier
+    /// commits stay); when it returns, the open transaction is committed. Other writers wait meanwhile;
+    /// readers do not. Do not call the store's own write methods from inside `body` (use the session).
+    func withWriteSession<T>(_ body: (any CollectionWriteSession) throws -> T) throws -> T
+    /// The stored canonical JSON of an item (the `Codable` encoding of ``Item`` with sorted keys), or nil.
+    /// Cheaper than ``item(_:)`` when the caller only forwards the JSON.
+    func itemJSON(_ id: ItemID) throws -> Data?
+    /// The items with the given ids that exist, keyed by id (one query; missing ids are left out).
+    func items(ids: [ItemID]) throws -> [ItemID: Item]
+    /// Calls `body` with every item in stable id order, streaming (constant memory).
+    func forEachItem(_ body: (Item) throws -> Void) throws
+    /// Every agent in stable id order.
+    func allAgents() throws -> [Agent]
+    /// The input files recorded by ``markFileIngested(path:sha256:summary:)``, by path.
+    func ingestedFiles() throws -> [IngestedFile]
+}
+
+extension CollectionStore {
+    public func itemJSON(_ id: ItemID) throws -> Data? {
+        guard let item = try item(id) else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(item)
+    }
+
+    public func items(ids: [ItemID]) throws -> [ItemID: Item] {
+        var out: [ItemID: Item] = [:]
+        for id in ids { if let item = try item(id) { out[id] = item } }
+        return out
+    }
+
+    public func forEachItem(_ body: (Item) throws -> Void) throws {
+        for id in try allItemIDs() { if let item = try item(id) { try body(item) } }
+    }
+}
+
+/// The writer handed to ``CollectionStore/withWriteSession(_:)``; valid only while that closure runs, and to be
+/// used by one thread at a time (the ingestor hands it to its writer thread while the closure waits).
+public protocol CollectionWriteSession: AnyObject {
+    /// Writes items, agents and concepts (unchanged records are counted, not written).
+    /// - Throws: ``StoreError`` for values that cannot be stored; the open transaction is then unusable
+    ///   and the session's closure should throw.
+    func write(_ batch: RecordBatch) throws -> RecordWriteSummary
+    /// Appends events; exact duplicates are counted, not stored. Invalid events reject the whole call.
+    func appendEvents(_ events: [Event]) throws -> EventAppendSummary
+    /// Records that a whole input file was written (in the same transaction as its last records).
+    func markFileIngested(path: String, sha256: String, summary: WriteSummary) throws
+    /// Commits the open transaction, if any.
+    func commit() throws
+    /// Discards the open transaction, if any.
+    func rollback() throws
+}
+
+/// What one write did, per record kind.
+public struct RecordWriteSummary: Codable, Sendable, Equatable {
+    public var items = WriteSummary()
+    public var agents = WriteSummary()
+    public var concepts = WriteSummary()
+    public init(items: WriteSummary = WriteSummary(), agents: WriteSummary = WriteSummary(),
+                concepts: WriteSummary = WriteSummary()) {
+        self.items = items
+        self.agents = agents
+        self.concepts = concepts
+    }
+    /// All kinds together.
+    public var total: WriteSummary { items + agents + concepts }
+    public static func + (a: Self, b: Self) -> Self {
+        Self(items: a.items + b.items, agents: a.agents + b.agents, concepts: a.concepts + b.concepts)
+    }
+}
+
+/// An input file whose records were committed.
+public struct IngestedFile: Codable, Sendable, Equatable {
+    /// The path as given to the ingestor (absolute, standardised).
+    public var path: String
+    /// SHA-256 of the file's bytes, lower-case hex.
+    public var sha256: String
+    /// What writing the file did.
+    public var summary: WriteSummary
+    /// When it was committed.
+    public var ingestedAt: Date
+    public init(path: String, sha256: String, summary: WriteSummary, ingestedAt: Date) {
+        self.path = path
+        self.sha256 = sha256
+        self.summary = summary
+        self.ingestedAt = ingestedAt
+    }
 }
 
 /// The records one importer produced from one chunk of input, written atomically.
@@ -180,5 +273,12 @@ public struct CollectionStats: Sendable, Equatable, Codable {
         self.itemsWithDates = itemsWithDates
         self.itemsBySource = itemsBySource
         self.schemaVersion = schemaVersion
+    }
+
+    /// The stats as JSON with sorted keys: equal stats give equal bytes.
+    public func canonicalJSON() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self)
     }
 }

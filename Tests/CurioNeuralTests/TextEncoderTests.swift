@@ -30,6 +30,12 @@ struct TextEncoderTests {
         let cases = NeuralTestSupport.referenceCases
         try #require(cases.count == 40)
         let embeddings = try encoder.encode(cases.map(\.text))
+        var worstCosine: Float = 1, worstDiff: Float = 0
+        for (i, reference) in cases.enumerated() {
+            worstCosine = min(worstCosine, Self.cosine(embeddings[i], reference.embedding))
+            worstDiff = max(worstDiff, Self.maxAbsDiff(embeddings[i], reference.embedding))
+        }
+        print("MiniLM fixture agreement: worst cosine \(worstCosine), worst max-abs-diff \(worstDiff)")
         for (i, reference) in cases.enumerated() {
             let cosine = Self.cosine(embeddings[i], reference.embedding)
             let diff = Self.maxAbsDiff(embeddings[i], reference.embedding)

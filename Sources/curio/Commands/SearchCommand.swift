@@ -1,0 +1,51 @@
+import CurioCore
+import CurioKit
+import CurioServer
+import Foundation
+
+/// `curio search "text"`: full-text search over the collection.
+struct SearchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        name: "search",
+        abstract: "Search the collection by text (BM25 over titles, descriptions, makers, subjects, medium).",
+        examples: ["curio search \"stormy sea\"", "curio search turner --k 20 --json"])
+
+    @Argument(valueName: "text", help: "What to look for.")
+    var text: String
+    @Option(valueName: "n", help: "How many results (1 to 100).")
+    var k: Int = 10
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        if text.trimmingWhitespace().isEmpty { throw CLIError.usage("the search text is empty") }
+        if !(1...100).contains(k) { throw CLIError.usage("--k must be between 1 and 100, got \(k)") }
+    }
+
+    func run(_ context: CommandContext) throws -> ExitCode {
+        let curio = try Curio.open(at: global.databasePath, logger: context.logger)
+        let results = SearchResultsDTO(query: text, results: try curio.search(text, limit: k))
+        if global.json {
+            try context.console.printJSON(results)
+            return .success
+        }
+        if results.results.isEmpty {
+            context.console.out("No items match \"\(text)\".\n")
+            return .success
+        }
+        var table = TextTable([
+            .init(title: "#", alignRight: true),
+            .init(title: "Score", alignRight: true),
+            .init(title: "ID", maxWidth: 24),
+            .init(title: "Title", flexible: true, maxWidth: 60),
+            .init(title: "Maker", flexible: true, maxWidth: 30),
+            .init(title: "Date", maxWidth: 14),
+        ])
+        for (rank, hit) in results.results.enumerated() {
+            table.append(["\(rank + 1)", String(format: "%.2f", hit.score), hit.item.id, hit.item.title,
+                          hit.item.makers.joined(separator: "; "), hit.item.date ?? ""])
+        }
+        context.console.out(table.render(width: context.console.width))
+        return .success
+    }
+}
