@@ -26,7 +26,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // CVips uses a project-local .pc file (see Sources/CVips/curio-vips.pc): the system vips.pc drags in -pthread,
+        // which SwiftPM reports as a prohibited flag on every build.
+        .systemLibrary(name: "CVips", pkgConfig: Context.packageDirectory + "/Sources/CVips/curio-vips.pc",
+                       providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fixed-arity C wrappers around variadic C APIs that Swift cannot call.
         .target(name: "CCurioHTTP", dependencies: ["CMicroHTTPD"]),
@@ -58,6 +61,10 @@ let package = Package(
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
 
+        // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
+        .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
+                          path: "Benchmarks/CurioImageBench"),
+
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
@@ -67,7 +74,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
+        // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
+        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
