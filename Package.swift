@@ -64,6 +64,9 @@ let package = Package(
         // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
         .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
                           path: "Benchmarks/CurioImageBench"),
+        .executableTarget(name: "curio-bench-recommend",
+                          dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
+                          path: "Benchmarks/RecommendBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
