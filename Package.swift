@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
-        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
@@ -60,6 +60,10 @@ let package = Package(
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
+        // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
+        .executableTarget(name: "curio-graph-bench",
+                          dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
+                          path: "Benchmarks/GraphBench"),
 
         // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
         .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
@@ -80,7 +84,7 @@ let package = Package(
         // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
