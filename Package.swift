@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
-        .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
@@ -72,6 +72,10 @@ let package = Package(
                           dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
                           path: "Benchmarks/RecommendBench"),
 
+        // Benchmarks (run by Benchmarks/visits.sh).
+        .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
+                          path: "Benchmarks/VisitsBench"),
+
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
@@ -85,7 +89,8 @@ let package = Package(
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
-        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore"], exclude: ["Fixtures"]),
