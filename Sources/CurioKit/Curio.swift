@@ -19,6 +19,8 @@ public final class Curio: Sendable {
     private let conceptLabels: ConceptLabelCache
     /// Recommendation serving state (snapshot, models, policies, exposure ledger), created on first use.
     let recommendationSlot = RecommendationServiceSlot()
+    /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
+    let textSearch = TextSearchCache()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {

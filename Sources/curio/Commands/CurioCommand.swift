@@ -30,6 +30,7 @@ enum CommandRegistry {
         ItemsCommand.self,
         VisitorsCommand.self,
         SearchCommand.self,
+        EmbedCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
         SimulateCommand.self, TrainCommand.self, RecommendCommand.self, SimilarCommand.self, PoliciesCommand.self,
