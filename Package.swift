@@ -49,9 +49,10 @@ let package = Package(
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
-        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD"]),
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue",
+                                                  "CCurioHTTP", "CMicroHTTPD"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
-                                                        "CurioNeural"]),
+                                                        "CurioNeural", "CurioVisits", "CurioDialogue"]),
         // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
         .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
