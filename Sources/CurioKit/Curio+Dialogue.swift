@@ -50,7 +50,7 @@ public final class GuideService: @unchecked Sendable {
         let tools = EngineDialogueTools(curio: curio, visits: visits, catalogue: catalogue)
         let engine = DialogueEngine(catalogue: catalogue, tools: tools)
         built = (catalogue, engine)
-        curio.logger.info("guide catalogue built", metadata: ["items": "\(catalogue.items.count)"])
+        curio.logger.debug("guide catalogue built", metadata: ["items": "\(catalogue.items.count)"])
         return engine
     }
 

@@ -100,7 +100,7 @@ public final class VisitService: @unchecked Sendable {
                       position: p.position.map { "\($0.x),\($0.y)" } ?? p.wall)
             })
         try state.saveVenue(stored, importedAt: now)
-        curio.logger.info("venue stored", metadata: ["venue": "\(venue.id)", "placements": "\(venue.placements.count)"])
+        curio.logger.debug("venue stored", metadata: ["venue": "\(venue.id)", "placements": "\(venue.placements.count)"])
         return VenueImportReport(venue: venue.id, name: venue.name, floors: venue.floors.count, rooms: venue.rooms.count,
                                  connections: venue.connections.count, placements: venue.placements.count,
                                  replaced: replaced, warnings: warnings.map(\.description))

@@ -39,6 +39,7 @@ public struct CurioAPI: Sendable {
         router.add(Route("POST", "/v1/events", operationID: "postEvents", handler: handlers.postEvents))
         router.add(Route("GET", "/v1/openapi.json", operationID: "getOpenAPI", handler: handlers.openAPI))
         router.add(Route("GET", "/v1/problems/{type}", operationID: "getProblemType", handler: handlers.problemType))
+        VisitRoutes.register(in: &router, curio: curio, keys: keys, logger: logger)
         self.router = router
     }
 }

@@ -32,5 +32,6 @@ enum CommandRegistry {
         SearchCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
+        VenueCommand.self, TourCommand.self, NextCommand.self, ChatCommand.self,
     ]
 }
