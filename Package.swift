@@ -79,7 +79,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
-        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore"]),
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits"]),
     ]
 )

@@ -17,7 +17,7 @@ import Foundation
 public final class VisitService: @unchecked Sendable {
     /// The engine everything is read from.
     public let curio: Curio
-    /// How long a tour is kept after its planned end, for progress updates.
+    /// How long a tour is kept after its planned end (or after its last update, when later), for progress updates.
     public var tourRetention: TimeInterval = 2 * 3600
 
     private let lock = NSLock()
@@ -202,7 +202,7 @@ public final class VisitService: @unchecked Sendable {
     private func keep(_ tour: Tour, now: Date) throws {
         let data = try JSONEncoder.exact.encode(tour)
         try state.saveTour(id: tour.id, venue: tour.venueID, createdAt: now,
-                           expiresAt: max(tour.deadline, tour.endTime).addingTimeInterval(tourRetention), json: data, now: now)
+                           expiresAt: max(tour.deadline, tour.endTime, now).addingTimeInterval(tourRetention), json: data, now: now)
     }
 
     /// When the building next opens for at least `minutes` (now, when it is open), looking up to two weeks ahead.
