@@ -53,9 +53,10 @@ let package = Package(
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD",
-                                                    "CurioRecommend", "CurioGraph", "CurioPolicy"]),
+                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
-                                                        "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy"]),
+                                                        "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy",
+                                                        "CurioVisits", "CurioDialogue"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
@@ -94,7 +95,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
-        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore"], exclude: ["Fixtures"]),
-        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore"]),
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits"]),
     ]
 )

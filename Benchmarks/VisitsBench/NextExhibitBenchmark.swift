@@ -10,7 +10,7 @@ import Foundation
 enum NextExhibitBenchmark {
     static func run(data: BenchData, quick: Bool) throws {
         var config = VisitorSimulator.Configuration()
-        config.visitors = quick ? 1500 : 5000
+        config.visitors = option("--visitors").flatMap(Int.init) ?? (quick ? 1500 : 5000)
         config.seed = 7
         let simulator = try VisitorSimulator(items: data.items, concepts: data.concepts, agents: data.agents,
                                              configuration: config, walk: VenueRoomWalk(venue: data.venue))
@@ -30,6 +30,10 @@ enum NextExhibitBenchmark {
         let tt = measure { transitions = TransitionNextModel.fit(sessions: split.train, vocabulary: vocabulary, venue: data.venue) }
         var sasConfig = SASRecConfiguration()
         if quick { sasConfig.epochs = 12 }
+        if let v = option("--sasrec-dim").flatMap(Int.init) { sasConfig.dimension = v }
+        if let v = option("--sasrec-blocks").flatMap(Int.init) { sasConfig.blocks = v }
+        if let v = option("--sasrec-dropout").flatMap(Float.init) { sasConfig.dropout = v }
+        if let v = option("--sasrec-epochs").flatMap(Int.init) { sasConfig.epochs = v }
         var sasrec: SASRecModel?
         let ts = try measure { sasrec = try SASRecTrainer(configuration: sasConfig).train(sessions: split.train, vocabulary: vocabulary) }
         // The blend weight is chosen on the most recent 10% of the training sessions (SASRec's early-stopping
@@ -50,7 +54,7 @@ enum NextExhibitBenchmark {
             print("next/transitions tuned: alpha \(t.alpha), lambda \(t.lambda), tau \(t.tau) s")
         }
         if let s = sasrec {
-            print("next/sasrec: d=\(s.configuration.dimension), \(s.configuration.blocks) blocks, max length \(s.configuration.maxLength), "
+            print("next/sasrec: d=\(s.configuration.dimension), \(s.configuration.blocks) blocks, dropout \(s.configuration.dropout), max length \(s.configuration.maxLength), "
                 + "kept epoch \(s.bestEpoch) of \(s.epochs.count) (validation NDCG@10 \(fmt(s.epochs.first { $0.epoch == s.bestEpoch }?.validationNDCG ?? .nan)))")
         }
         print("next/model         NDCG@10 (±se)      HR@10   MRR    | last step: NDCG@10  HR@10 | train s")

@@ -117,6 +117,12 @@ enum TourBenchmark {
             guard let best, let heuristic, best.utility.total > 0 else { continue }
             if !validator.isFeasible(best) { print("  exact tour infeasible: \(validator.violations(best))") }
             ratios.append(heuristic.utility.total / best.utility.total)
+            if heuristic.utility.total < 0.95 * best.utility.total {
+                func describe(_ t: Tour) -> String {
+                    t.stops.map { "\($0.item)@\($0.room)" }.joined(separator: " ") + " (utility \(fmt(t.utility.total)), \(fmt(t.totalSeconds / 60, 1)) of \(fmt(t.deadline.timeIntervalSince(t.startTime) / 60, 1)) min)"
+                }
+                print("  below 95%: heuristic \(describe(heuristic)) vs optimal \(describe(best))")
+            }
         }
         let within = ratios.filter { $0 >= 0.95 - 1e-9 }.count, optimal = ratios.filter { $0 >= 1 - 1e-9 }.count
         print("tours/vs exact (12 candidates, 8–28 min, \(ratios.count) instances): mean utility \(fmt(100 * ratios.reduce(0, +) / Double(max(1, ratios.count)), 2))% of optimal, "

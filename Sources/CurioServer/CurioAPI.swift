@@ -41,6 +41,7 @@ public struct CurioAPI: Sendable {
         router.add(Route("GET", "/v1/openapi.json", operationID: "getOpenAPI", handler: handlers.openAPI))
         router.add(Route("GET", "/v1/problems/{type}", operationID: "getProblemType", handler: handlers.problemType))
         RecommendationRoutes(curio: curio, keys: keys, logger: logger).register(in: &router)
+        VisitRoutes.register(in: &router, curio: curio, keys: keys, logger: logger)
         self.router = router
     }
 }

@@ -8,7 +8,7 @@ import Foundation
 /// path, method and operationId, and that every problem type is documented.
 public enum OpenAPIDocument {
     /// The document as encoded JSON (built once).
-    public static let json: Data = (try? APIJSON.encoder.encode(value)) ?? Data("{}".utf8)
+    public static let json: Data = (try? APIJSON.encoder.encode(withVisits(value))) ?? Data("{}".utf8)
 
     /// The document.
     public static var value: JSONValue {

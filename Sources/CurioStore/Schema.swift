@@ -214,5 +214,37 @@ enum Schema {
             ) WITHOUT ROWID;
             CREATE INDEX item_vectors_item ON item_vectors(item);
             """),
+        Migration(version: 3, name: "venue import time, conversations, tours and next-exhibit models", sql: """
+            -- The venue imported last is the default one.
+            ALTER TABLE venues ADD COLUMN imported_at REAL;
+
+            -- Conversations of the guide: the whole dialogue state as JSON, so a conversation survives a restart.
+            CREATE TABLE conversations(
+                id         TEXT PRIMARY KEY,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                json       BLOB NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Planned tours, kept until they expire so that progress can be posted against them.
+            CREATE TABLE tours(
+                id         TEXT PRIMARY KEY,
+                venue      TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                json       BLOB NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX tours_expiry ON tours(expires_at);
+
+            -- Trained next-exhibit models (`curio next train`), by name.
+            CREATE TABLE next_exhibit_models(
+                name       TEXT PRIMARY KEY,
+                kind       TEXT NOT NULL,
+                venue      TEXT,
+                trained_at REAL NOT NULL,
+                summary    TEXT NOT NULL,
+                data       BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

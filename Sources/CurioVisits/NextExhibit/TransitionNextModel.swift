@@ -91,9 +91,9 @@ public struct TransitionNextModel: NextExhibitModel, Codable {
         var model = TransitionNextModel(sessions: train, vocabulary: vocabulary, venue: venue)
         var best: (Float, Float, Float) = (model.alpha, model.lambda, model.tau)
         var bestScore = -1.0
-        for alpha in [Float(0.5), 2, 8, 32] {
-            for lambda in [Float(0.1), 0.3, 0.5, 0.7, 0.9] {
-                for tau in venue == nil ? [Float(60)] : [Float(15), 30, 60, 120] {
+        for alpha in [Float(0.5), 2, 8, 32, 128] {
+            for lambda in [Float(0), 0.05, 0.1, 0.3, 0.5, 0.7, 0.9] {
+                for tau in venue == nil ? [Float(60)] : [Float(5), 10, 15, 30, 60, 120] {
                     model.alpha = alpha
                     model.lambda = lambda
                     model.tau = tau

@@ -227,6 +227,7 @@ struct TourSearch {
             if swapOut(&seq, current: &current) { improved = true }
             // Make room for a valuable item that does not fit yet (only once the cheaper moves are exhausted).
             if !improved, ejectionMove(&seq, current: &current) { improved = true }
+            if !improved, pairEjectionMove(&seq, current: &current) { improved = true }
             // Fill any time freed by the moves above.
             let before = seq.count
             greedyFill(&seq)
@@ -432,11 +433,74 @@ struct TourSearch {
         return improved
     }
 
+    /// Pair ejection: like ``ejectionMove(_:current:candidates:)`` but forces in two valuable left-out items that
+    /// hang close together (same or neighbouring rooms), which a single insertion cannot pay for on its own.
+    mutating func pairEjectionMove(_ seq: inout [Int], current: inout Double, candidates limit: Int = 8) -> Bool {
+        var inTour = [Bool](repeating: false, count: n)
+        for c in seq { inTour[c] = true }
+        let pool = (0..<n).filter { !inTour[$0] }.sorted { (score0[$0], -$0) > (score0[$1], -$1) }
+            .prefix(n <= 40 ? limit : limit / 2)
+        var improved = false
+        var filled = 0
+        for (x, a) in pool.enumerated() {
+            for b in pool.dropFirst(x + 1) where !inTour[a] && !inTour[b] {
+                guard t.leg(t.room[a], t.room[b]) <= 120 else { continue }
+                // Insert a at its cheapest position and b right after it.
+                var bestP = 0, bestDt = Double.infinity
+                for p in 0...seq.count {
+                    let prevRoom = p == 0 ? t.startRoom : t.room[seq[p - 1]]
+                    let nextRoom = p < seq.count ? t.room[seq[p]] : (t.endRoom >= 0 ? t.endRoom : t.room[b])
+                    let dt = t.leg(prevRoom, t.room[a]) + t.leg(t.room[b], nextRoom)
+                    if dt < bestDt { bestDt = dt; bestP = p }
+                }
+                var candidate = seq
+                candidate.insert(contentsOf: [a, b], at: bestP)
+                repairKeeping(&candidate, a, b)
+                guard candidate.contains(a), candidate.contains(b), isFeasible(candidate) else { continue }
+                var s = score(candidate)
+                if s <= current + 1e-9, filled < 2 {
+                    // Refilling is the costly part; only for the first pairs that fit.
+                    greedyFill(&candidate)
+                    s = score(candidate)
+                    filled += 1
+                }
+                if s > current + 1e-9 {
+                    seq = candidate
+                    current = s
+                    improved = true
+                    for k in 0..<n { inTour[k] = false }
+                    for k in seq { inTour[k] = true }
+                }
+            }
+        }
+        return improved
+    }
+
+    /// ``repair(_:protecting:)`` that keeps two items (drops them only when nothing else is left to drop).
+    private mutating func repairKeeping(_ seq: inout [Int], _ a: Int, _ b: Int) {
+        guard !isFeasible(seq) else { return }
+        var use = [Int](repeating: 0, count: inst.makerCount)
+        for c in seq { addMakers(c, &use, 1) }
+        while !seq.isEmpty, !isFeasible(seq) {
+            var bestIndex = -1, bestLoss = Double.infinity
+            for i in seq.indices where seq[i] != a && seq[i] != b {
+                let loss = removalLoss(seq, i, use) / max(removalSaving(seq, i), 1)
+                if loss < bestLoss { bestLoss = loss; bestIndex = i }
+            }
+            guard bestIndex >= 0 else { return }
+            addMakers(seq.remove(at: bestIndex), &use, -1)
+        }
+    }
+
     // MARK: Driver
 
-    /// Plans from `initial` (repaired if infeasible): greedy fill, local search, then `restarts` perturbations
-    /// (remove a random stretch, refill with noisy greedy, local search), keeping the best.
+    /// Plans from `initial` (repaired if infeasible): greedy fill, local search, then perturbation restarts, keeping
+    /// the best. A perturbation removes a random stretch of stops, or a random third of them, or starts afresh from
+    /// one of the most valuable items left out (in turn), refills with noisy greedy insertion and runs the local
+    /// search again. Small instances, where restarts are cheap, get
+    /// more of them (at least `restarts`, up to 400 / candidates).
     mutating func run(initial: [Int] = [], restarts: Int = 6) -> [Int] {
+        let restarts = restarts > 0 ? max(restarts, min(40, 400 / max(1, n))) : 0
         var seq = initial
         repair(&seq)
         greedyFill(&seq)
@@ -450,12 +514,24 @@ struct TourSearch {
         var best = seq
         var bestScore = score(best)
         guard !best.isEmpty else { return best }
-        for _ in 0..<restarts {
+        for attempt in 0..<restarts {
             var s = best
             let len = s.count
             let cut = max(1, len / 3)
-            let from = rng.nextInt(below: max(1, len - cut + 1))
-            s.removeSubrange(from..<min(len, from + cut))
+            switch attempt % 3 {
+            case 0:
+                let from = rng.nextInt(below: max(1, len - cut + 1))
+                s.removeSubrange(from..<min(len, from + cut))
+            case 1:
+                for _ in 0..<cut where !s.isEmpty { s.remove(at: rng.nextInt(below: s.count)) }
+            default:
+                // Start afresh from a valuable item the best tour leaves out, so the route can take another shape.
+                let chosen = Set(best)
+                let pool = (0..<n).filter { !chosen.contains($0) }.sorted { (score0[$0], -$0) > (score0[$1], -$1) }
+                guard !pool.isEmpty else { continue }
+                s = [pool[rng.nextInt(below: min(pool.count, 8))]]
+                if !isFeasible(s) { continue }
+            }
             greedyFill(&s, noise: 0.3)
             localSearch(&s)
             let sc = score(s)

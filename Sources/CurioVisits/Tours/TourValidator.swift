@@ -85,7 +85,7 @@ public struct TourValidator: Sendable {
         if leg.route.count == 1 {
             if abs(leg.seconds - request.inRoomSeconds) > tolerance { out.append("\(name): the in-room walk time is wrong") }
             if finalLeg, let r = venue.roomIndex(to) {
-                let arrival = day.secondsOfDay(departing) + leg.seconds
+                let arrival = day.secondsOfDay(departing) + leg.seconds - tolerance
                 if !day.isOpen(room: r, from: arrival, to: arrival) { out.append("\(name): arrives at \(to) while it is closed") }
             }
             return out
@@ -106,7 +106,8 @@ public struct TourValidator: Sendable {
             if request.stepFree, !venue.rooms[r].isStepFree { out.append("\(name): passes through \(b), which is not step-free") }
             // Rooms walked through must be open when passed; a stop's own room is checked while looking, and the
             // end room on arrival.
-            let passing = day.secondsOfDay(departing) + seconds
+            // (Times are compared with the validator's tolerance: dates carry sub-microsecond rounding.)
+            let passing = day.secondsOfDay(departing) + seconds - tolerance
             let isDestination = k == leg.route.count - 1
             if (!isDestination || finalLeg), !day.isOpen(room: r, from: passing, to: passing) {
                 out.append(isDestination ? "\(name): arrives at \(b) while it is closed" : "\(name): passes through \(b) while it is closed")

@@ -34,5 +34,6 @@ enum CommandRegistry {
         ServeCommand.self,
         ModelsCommand.self,
         SimulateCommand.self, TrainCommand.self, RecommendCommand.self, SimilarCommand.self, PoliciesCommand.self,
+        VenueCommand.self, TourCommand.self, NextCommand.self, ChatCommand.self,
     ]
 }
