@@ -75,9 +75,26 @@ public struct ImportChunk: Sendable {
     }
 }
 
-/// One skipped record (or, in ``ImportChunk/warnings``, one dropped value): file, line or record number, field
-/// and the reason, in words a curator understands.
+/// One problem with one record: file, line or record number, field and the reason, in words a curator understands.
+///
+/// ``kind`` says what happened to the record. Problems in ``ImportChunk/problems`` left their record out
+/// (`skipped`, `duplicate`, or `unknownItem`, which the ingestor adds for events naming items the catalogue
+/// does not hold, since importers never see the store); problems in ``ImportChunk/warnings`` are `fieldDropped`:
+/// the record was kept without one value (an absurd date, a missing image file).
 public struct RecordProblem: Sendable, Equatable, Codable, CustomStringConvertible {
+    /// What a problem did to its record.
+    public enum Kind: String, Sendable, Equatable, Codable, CaseIterable {
+        /// The record was not imported.
+        case skipped
+        /// The record was imported without the value of ``RecordProblem/field`` (e.g. an absurd date).
+        case fieldDropped = "field-dropped"
+        /// The record repeats an identifier seen earlier in the same file; the later record was skipped.
+        case duplicate
+        /// An event names an item the catalogue does not hold (reported by the ingestor, which knows the store).
+        case unknownItem = "unknown-item"
+    }
+    /// What happened to the record; `skipped` unless stated.
+    public var kind: Kind
     public var file: String
     /// 1-based line for line-oriented formats, or record index otherwise.
     public var line: Int?
@@ -85,12 +102,30 @@ public struct RecordProblem: Sendable, Equatable, Codable, CustomStringConvertib
     public var record: String?
     public var field: String?
     public var message: String
-    public init(file: String, line: Int? = nil, record: String? = nil, field: String? = nil, message: String) {
+    public init(file: String, line: Int? = nil, record: String? = nil, field: String? = nil, message: String,
+                kind: Kind = .skipped) {
+        self.kind = kind
         self.file = file
         self.line = line
         self.record = record
         self.field = field
         self.message = message
+    }
+
+    /// Whether the record was left out of the store (every kind except ``Kind/fieldDropped``).
+    public var skipsRecord: Bool { kind != .fieldDropped }
+
+    private enum CodingKeys: String, CodingKey { case kind, file, line, record, field, message }
+
+    /// Decodes a problem; a missing `kind` (problems written before it existed) reads as `skipped`.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decodeIfPresent(Kind.self, forKey: .kind) ?? .skipped
+        file = try c.decode(String.self, forKey: .file)
+        line = try c.decodeIfPresent(Int.self, forKey: .line)
+        record = try c.decodeIfPresent(String.self, forKey: .record)
+        field = try c.decodeIfPresent(String.self, forKey: .field)
+        message = try c.decode(String.self, forKey: .message)
     }
     public var description: String {
         var s = file

@@ -157,6 +157,7 @@ public struct Ingestor: Sendable {
             case let .unreadable(path, _), let .unsupportedFormat(path, _), let .badMapping(path, _, _):
                 return IngestFailure(path: path, message: e.description)
             case let .malformed(path, line, _): return IngestFailure(path: path, line: line, message: e.description)
+            case let .syntax(path, line, _, _): return IngestFailure(path: path, line: line, message: e.description)
             }
         case let e as CompressionError:
             return IngestFailure(path: fallbackPath, message: e.description)

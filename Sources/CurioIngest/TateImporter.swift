@@ -147,20 +147,57 @@ public struct TateImporter: Importer {
     }
 
     /// Accumulates records of one input and delivers them in chunks.
+    ///
+    /// Artworks go out every `chunkSize` records. Artists are held until the end of their input, because Tate's
+    /// artist list repeats a few ids (3,538 records for 3,534 artists): repeated records are merged into the
+    /// first one (missing fields filled in, a differing name kept as an alias) with a warning, so that every
+    /// artist is written once and re-ingesting reports it unchanged.
     private struct ChunkBuilder {
         let file: String
         let chunkSize: Int
         var batch = RecordBatch()
         var problems: [RecordProblem] = []
         var warnings: [RecordProblem] = []
+        private var agents: [Agent] = []
+        private var agentIndex: [AgentID: (index: Int, origin: String)] = [:]
 
-        var count: Int { batch.items.count + batch.agents.count }
+        init(file: String, chunkSize: Int) {
+            self.file = file
+            self.chunkSize = chunkSize
+        }
 
-        mutating func add<R>(_ outcome: TateRecordMapper.Outcome<R>, append: (inout RecordBatch, R) -> Void) {
+        /// Records waiting to go out mid-file (artists wait for the end).
+        var count: Int { batch.items.count }
+
+        mutating func addArtwork(_ outcome: TateRecordMapper.Outcome<Item>, origin: TateRecordMapper.Origin,
+                                 mapper: inout TateRecordMapper) {
             switch outcome {
-            case let .record(record, w):
-                append(&batch, record)
+            case let .record(item, w):
+                if let first = mapper.claim(item.id, at: origin) {
+                    problems.append(RecordProblem(file: origin.file, line: origin.line, record: item.id.rawValue, field: "acno",
+                                                  message: "repeats the accession number of the record at \(first); skipped"))
+                    return
+                }
+                batch.items.append(item)
                 warnings.append(contentsOf: w)
+            case let .skipped(problem):
+                problems.append(problem)
+            }
+        }
+
+        mutating func addArtist(_ outcome: TateRecordMapper.Outcome<Agent>, origin: TateRecordMapper.Origin) {
+            switch outcome {
+            case let .record(agent, w):
+                warnings.append(contentsOf: w)
+                let here = origin.line.map { "\(origin.file):\($0)" } ?? origin.file
+                guard let (index, first) = agentIndex[agent.id] else {
+                    agentIndex[agent.id] = (agents.count, here)
+                    agents.append(agent)
+                    return
+                }
+                agents[index] = TateRecordMapper.merge(agents[index], agent)
+                warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agent.id.rawValue, field: "id",
+                                              message: "repeats the artist at \(first); the two records are merged"))
             case let .skipped(problem):
                 problems.append(problem)
             }
@@ -168,12 +205,24 @@ public struct TateImporter: Importer {
 
         mutating func flush(mapper: inout TateRecordMapper, completes: Bool, bytesRead: Int?, sha256: String?,
                             into sink: (ImportChunk) throws -> Void) throws {
-            batch.concepts = mapper.takeNewConcepts()
-            try sink(ImportChunk(file: file, records: batch, problems: problems, completesFile: completes,
-                                 warnings: warnings, bytesRead: bytesRead, sha256: sha256))
-            batch = RecordBatch()
-            problems.removeAll(keepingCapacity: true)
-            warnings.removeAll(keepingCapacity: true)
+            var pendingAgents: ArraySlice<Agent> = []
+            if completes {
+                pendingAgents = agents[...]
+                agents.removeAll()
+                agentIndex.removeAll()
+            }
+            repeat {
+                let slice = pendingAgents.prefix(chunkSize)
+                pendingAgents = pendingAgents.dropFirst(slice.count)
+                batch.agents = Array(slice)
+                batch.concepts = mapper.takeNewConcepts()
+                let last = pendingAgents.isEmpty
+                try sink(ImportChunk(file: file, records: batch, problems: problems, completesFile: completes && last,
+                                     warnings: warnings, bytesRead: bytesRead, sha256: last ? sha256 : nil))
+                batch = RecordBatch()
+                problems.removeAll(keepingCapacity: true)
+                warnings.removeAll(keepingCapacity: true)
+            } while !pendingAgents.isEmpty
         }
     }
 
@@ -205,9 +254,9 @@ public struct TateImporter: Importer {
                     return
                 }
                 if artists {
-                    builder.add(mapper.artist(json, origin)) { $0.agents.append($1) }
+                    builder.addArtist(mapper.artist(json, origin), origin: origin)
                 } else {
-                    builder.add(mapper.artwork(json, origin)) { $0.items.append($1) }
+                    builder.addArtwork(mapper.artwork(json, origin), origin: origin, mapper: &mapper)
                 }
                 if builder.count >= chunkSize {
                     try builder.flush(mapper: &mapper, completes: false, bytesRead: bytesRead, sha256: nil, into: sink)
@@ -237,9 +286,9 @@ public struct TateImporter: Importer {
             guard let json = try parseRecordFile(data, path: file.path, builder: &builder) else { continue }
             let origin = TateRecordMapper.Origin(file: file.path, line: nil)
             if artists {
-                builder.add(mapper.artist(json, origin)) { $0.agents.append($1) }
+                builder.addArtist(mapper.artist(json, origin), origin: origin)
             } else {
-                builder.add(mapper.artwork(json, origin)) { $0.items.append($1) }
+                builder.addArtwork(mapper.artwork(json, origin), origin: origin, mapper: &mapper)
             }
             if builder.count >= chunkSize {
                 try builder.flush(mapper: &mapper, completes: false, bytesRead: bytesRead, sha256: nil, into: sink)
@@ -255,9 +304,9 @@ public struct TateImporter: Importer {
         if let json = try parseRecordFile(data, path: file.path, builder: &builder) {
             let origin = TateRecordMapper.Origin(file: file.path, line: nil)
             if json["acno"] == nil, json["fc"] != nil {
-                builder.add(mapper.artist(json, origin)) { $0.agents.append($1) }
+                builder.addArtist(mapper.artist(json, origin), origin: origin)
             } else {
-                builder.add(mapper.artwork(json, origin)) { $0.items.append($1) }
+                builder.addArtwork(mapper.artwork(json, origin), origin: origin, mapper: &mapper)
             }
         }
         try builder.flush(mapper: &mapper, completes: true, bytesRead: data.count, sha256: SHA256.hash(data).hex, into: sink)

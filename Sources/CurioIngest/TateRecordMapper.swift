@@ -14,6 +14,8 @@ struct TateRecordMapper {
     private var deliveredConcepts = Set<ConceptID>()
     /// Concepts met since the last ``takeNewConcepts()``.
     private var newConcepts: [Concept] = []
+    /// Where each artwork of this import was first read, to catch repeated accession numbers.
+    private var claimedItems: [ItemID: String] = [:]
 
     init(limits: TateImporter.Limits) {
         self.limits = limits
@@ -35,6 +37,31 @@ struct TateRecordMapper {
     mutating func takeNewConcepts() -> [Concept] {
         defer { newConcepts.removeAll(keepingCapacity: true) }
         return newConcepts
+    }
+
+    /// Claims `id` for the record at `origin`; returns where it was first read when it was read before.
+    mutating func claim(_ id: ItemID, at origin: Origin) -> String? {
+        if let first = claimedItems[id] { return first }
+        claimedItems[id] = origin.line.map { "\(origin.file):\($0)" } ?? origin.file
+        return nil
+    }
+
+    /// Two records of the same artist as one: the first record's values win, the second fills in what the
+    /// first lacks, and a different display name becomes an alias.
+    static func merge(_ first: Agent, _ second: Agent) -> Agent {
+        var merged = first
+        if second.name != first.name, !merged.aliases.contains(second.name) { merged.aliases.append(second.name) }
+        for alias in second.aliases where alias != merged.name && !merged.aliases.contains(alias) { merged.aliases.append(alias) }
+        merged.sortName = merged.sortName ?? second.sortName
+        merged.gender = merged.gender ?? second.gender
+        merged.birthYear = merged.birthYear ?? second.birthYear
+        merged.deathYear = merged.deathYear ?? second.deathYear
+        merged.birthPlace = merged.birthPlace ?? second.birthPlace
+        merged.deathPlace = merged.deathPlace ?? second.deathPlace
+        merged.url = merged.url ?? second.url
+        for place in second.activePlaces where !merged.activePlaces.contains(place) { merged.activePlaces.append(place) }
+        for movement in second.movements where !merged.movements.contains(movement) { merged.movements.append(movement) }
+        return merged
     }
 
     /// Registers a concept (first description wins) and queues it for delivery.

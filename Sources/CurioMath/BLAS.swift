@@ -1,4 +1,5 @@
 import CBLAS
+import Foundation
 
 /// Thin, typed entry points into OpenBLAS. All matrices are row-major `Float`.
 ///
@@ -40,6 +41,30 @@ public enum BLAS {
     /// Number of threads OpenBLAS uses for one call.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
+    }
+
+    /// The kernel family OpenBLAS selected for this CPU (e.g. `SkylakeX`, `Haswell`). `Prescott` means generic
+    /// SSE3 kernels — several times slower on modern CPUs; see ``suggestedCoreType(cpuFlags:)``.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
+    /// The `OPENBLAS_CORETYPE` value that restores fast kernels when OpenBLAS fell back to generic ones (older
+    /// releases, such as Debian 12's 0.3.21, do not recognise newer CPUs like Sapphire/Emerald Rapids and pick
+    /// `Prescott`), or nil when its own choice is fine. OpenBLAS reads the variable when it is loaded, so it must be
+    /// set in the environment before the process starts (the Makefile does this).
+    /// - Parameter cpuFlags: the CPU feature flags; by default read from `/proc/cpuinfo`.
+    public static func suggestedCoreType(cpuFlags: Set<String>? = nil) -> String? {
+        guard coreName == "Prescott" || cpuFlags != nil else { return nil }
+        var flags = cpuFlags ?? []
+        if cpuFlags == nil, let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+           let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) {
+            flags = Set(line.split(separator: " ").map(String.init))
+        }
+        if flags.isSuperset(of: ["avx512f", "avx512bw", "avx512vl", "avx512dq"]) { return "SkylakeX" }
+        if flags.isSuperset(of: ["avx2", "fma"]) { return "Haswell" }
+        return nil
     }
 
     /// Sets the number of threads OpenBLAS uses; call with 1 when parallelising above BLAS.

@@ -26,6 +26,12 @@ final class DatabasePool: @unchecked Sendable {
         writer = try Database(path: path, readOnly: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
     }
 
+    /// Closes the read-only connections before the writer: SQLite checkpoints the write-ahead log and removes
+    /// it only when the last connection to close can write.
+    deinit {
+        idleReaders.removeAll()
+    }
+
     /// Runs `body` on the writer connection inside one `BEGIN IMMEDIATE … COMMIT` transaction.
     /// Everything `body` wrote is rolled back if it throws.
     func write<T>(_ body: (Database) throws -> T) throws -> T {

@@ -1,4 +1,5 @@
-import CurioKit
 import Foundation
 
-print("curio \(CurioVersion.string)")
+// Everything lives in library-style files; main only hands the arguments over and exits with the result.
+let status = CommandRunner(root: CurioCommand.self).run(Array(CommandLine.arguments.dropFirst()))
+exit(status)

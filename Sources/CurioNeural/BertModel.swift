@@ -1,0 +1,299 @@
+import CurioMath
+import Foundation
+
+/// A BERT encoder (embeddings + transformer layers) running on the CPU, every matrix product through
+/// `BLAS.sgemm`.
+///
+/// Per layer: fused Q/K/V projection → per-sequence, per-head scaled dot-product attention with softmax →
+/// output projection + residual + LayerNorm → feed-forward with exact (erf) GELU → projection + residual +
+/// LayerNorm. Inputs are ``PackedTokens`` (no padding) or a padded ``TokenBatch`` with an attention mask.
+///
+/// Weights are converted to `Float` once at load time and held in one buffer; Q weights are pre-scaled by
+/// `1/√headSize` (exact: a power of two for 64-wide heads). Immutable after loading and safe to share: concurrent
+/// calls each use their own scratch memory.
+public final class BertModel: @unchecked Sendable {
+    /// Architecture.
+    public let configuration: BertConfiguration
+    /// The weights file the model was loaded from.
+    public let source: String
+
+    private struct Layer {
+        var qkvWeight, qkvBias: UnsafePointer<Float>
+        var attentionOutputWeight, attentionOutputBias: UnsafePointer<Float>
+        var attentionNormGamma, attentionNormBeta: UnsafePointer<Float>
+        var intermediateWeight, intermediateBias: UnsafePointer<Float>
+        var outputWeight, outputBias: UnsafePointer<Float>
+        var outputNormGamma, outputNormBeta: UnsafePointer<Float>
+    }
+
+    private let arena: UnsafeMutableBufferPointer<Float>
+    private let wordEmbeddings: UnsafePointer<Float>
+    /// Position embeddings with the token-type-0 embedding already added (single-segment input).
+    private let positionEmbeddings: UnsafePointer<Float>
+    private let embeddingNormGamma, embeddingNormBeta: UnsafePointer<Float>
+    private let layers: [Layer]
+
+    /// Loads `config.json` and `model.safetensors` from a model directory.
+    /// - Throws: ``NeuralError`` naming the file and field or tensor when anything is missing or inconsistent.
+    public convenience init(directory: URL) throws {
+        let configuration = try BertConfiguration(contentsOf: directory.appendingPathComponent("config.json"))
+        let weights = try SafetensorsFile(path: directory.appendingPathComponent("model.safetensors").path)
+        try self.init(configuration: configuration, weights: weights)
+    }
+
+    /// Builds the model from an opened weights file (tensor names as in Hugging Face `BertModel`, optionally
+    /// prefixed with `bert.`).
+    /// - Throws: ``NeuralError/missingTensor(file:name:)``, ``NeuralError/shapeMismatch(name:expected:found:)``,
+    ///   ``NeuralError/badWeights(file:reason:)``.
+    public init(configuration c: BertConfiguration, weights: SafetensorsFile) throws {
+        configuration = c
+        source = weights.path
+        let loaded = try Self.loadWeights(c, weights)
+        arena = loaded.arena
+        wordEmbeddings = loaded.word
+        positionEmbeddings = loaded.position
+        embeddingNormGamma = loaded.gamma
+        embeddingNormBeta = loaded.beta
+        layers = loaded.layers
+    }
+
+    /// Hands out consecutive slices of one weight buffer and fills them from the weights file.
+    private struct ArenaFiller {
+        let arena: UnsafeMutableBufferPointer<Float>
+        let weights: SafetensorsFile
+        let prefix: String
+        var cursor = 0
+
+        mutating func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
+            let slice = UnsafeMutableBufferPointer(rebasing: arena[cursor..<(cursor + count)])
+            cursor += count
+            return slice
+        }
+
+        mutating func load(_ name: String, _ shape: [Int]) throws -> UnsafePointer<Float> {
+            let buffer = take(shape.reduce(1, *))
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+            return UnsafePointer(buffer.baseAddress!)
+        }
+
+        func fill(_ buffer: UnsafeMutableBufferPointer<Float>, _ name: String, _ shape: [Int]) throws {
+            try weights.copyTensor(named: prefix + name, shape: shape, into: buffer)
+        }
+    }
+
+    private static func loadWeights(_ c: BertConfiguration, _ weights: SafetensorsFile) throws -> (
+        arena: UnsafeMutableBufferPointer<Float>, word: UnsafePointer<Float>, position: UnsafePointer<Float>,
+        gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>, layers: [Layer]
+    ) {
+        let prefix = weights.tensors["embeddings.word_embeddings.weight"] == nil
+            && weights.tensors["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        let h = c.hiddenSize, i = c.intermediateSize
+        let perLayer = 3 * h * h + 3 * h + h * h + h + 2 * h + i * h + i + h * i + h + 2 * h
+        let total = c.vocabularySize * h + c.maxPositions * h + 2 * h + c.layerCount * perLayer
+        let arena = UnsafeMutableBufferPointer<Float>.allocate(capacity: total)
+        arena.initialize(repeating: 0)
+        var filler = ArenaFiller(arena: arena, weights: weights, prefix: prefix)
+        do {
+            let word = try filler.load("embeddings.word_embeddings.weight", [c.vocabularySize, h])
+            let positions = filler.take(c.maxPositions * h)
+            try filler.fill(positions, "embeddings.position_embeddings.weight", [c.maxPositions, h])
+            let types = try weights.tensor(named: prefix + "embeddings.token_type_embeddings.weight",
+                                           shape: [c.typeVocabularySize, h])
+            for p in 0..<c.maxPositions { for k in 0..<h { positions[p * h + k] += types.storage[k] } }
+            let gamma = try filler.load("embeddings.LayerNorm.weight", [h])
+            let beta = try filler.load("embeddings.LayerNorm.bias", [h])
+            let scale = 1 / Float(c.headSize).squareRoot()
+            var layers: [Layer] = []
+            for l in 0..<c.layerCount {
+                let p = "encoder.layer.\(l)."
+                // Q, K and V stacked into one [3h, h] matrix so one sgemm projects all three.
+                let qkv = filler.take(3 * h * h), qkvBias = filler.take(3 * h)
+                for (part, name) in ["query", "key", "value"].enumerated() {
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkv[(part * h * h)..<((part + 1) * h * h)]),
+                                    p + "attention.self.\(name).weight", [h, h])
+                    try filler.fill(UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]),
+                                    p + "attention.self.\(name).bias", [h])
+                }
+                for k in 0..<(h * h) { qkv[k] *= scale }
+                for k in 0..<h { qkvBias[k] *= scale }
+                let attentionOutputWeight = try filler.load(p + "attention.output.dense.weight", [h, h])
+                let attentionOutputBias = try filler.load(p + "attention.output.dense.bias", [h])
+                let attentionNormGamma = try filler.load(p + "attention.output.LayerNorm.weight", [h])
+                let attentionNormBeta = try filler.load(p + "attention.output.LayerNorm.bias", [h])
+                let intermediateWeight = try filler.load(p + "intermediate.dense.weight", [i, h])
+                let intermediateBias = try filler.load(p + "intermediate.dense.bias", [i])
+                let outputWeight = try filler.load(p + "output.dense.weight", [h, i])
+                let outputBias = try filler.load(p + "output.dense.bias", [h])
+                let outputNormGamma = try filler.load(p + "output.LayerNorm.weight", [h])
+                let outputNormBeta = try filler.load(p + "output.LayerNorm.bias", [h])
+                layers.append(Layer(
+                    qkvWeight: UnsafePointer(qkv.baseAddress!), qkvBias: UnsafePointer(qkvBias.baseAddress!),
+                    attentionOutputWeight: attentionOutputWeight, attentionOutputBias: attentionOutputBias,
+                    attentionNormGamma: attentionNormGamma, attentionNormBeta: attentionNormBeta,
+                    intermediateWeight: intermediateWeight, intermediateBias: intermediateBias,
+                    outputWeight: outputWeight, outputBias: outputBias,
+                    outputNormGamma: outputNormGamma, outputNormBeta: outputNormBeta))
+            }
+            precondition(filler.cursor == total, "weight layout miscounted")
+            return (arena, word, UnsafePointer(positions.baseAddress!), gamma, beta, layers)
+        } catch {
+            arena.deallocate()
+            throw error
+        }
+    }
+
+    deinit { arena.deallocate() }
+
+
+    /// Final hidden states of every token of `tokens`, as a `[tokenCount, hiddenSize]` tensor.
+    /// - Throws: ``NeuralError/invalidInput(reason:)`` for a token id outside the vocabulary or a position beyond
+    ///   the model's maximum.
+    public func hiddenStates(_ tokens: PackedTokens) throws -> Tensor {
+        var out = [Float](repeating: 0, count: tokens.tokenCount * configuration.hiddenSize)
+        let workspace = BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        try out.withUnsafeMutableBufferPointer { try run(tokens, hidden: $0.baseAddress!, workspace: workspace) }
+        return Tensor(shape: [tokens.tokenCount, configuration.hiddenSize], storage: out)
+    }
+
+    /// Final hidden states for a padded batch, as `[sequenceCount, length, hiddenSize]`; masked positions are zero.
+    public func hiddenStates(_ batch: TokenBatch) throws -> Tensor {
+        let packed = batch.packed()
+        let states = try hiddenStates(packed)
+        let h = configuration.hiddenSize
+        var out = [Float](repeating: 0, count: batch.sequenceCount * batch.length * h)
+        for s in 0..<batch.sequenceCount {
+            for t in packed.offsets[s]..<packed.offsets[s + 1] {
+                let target = (s * batch.length + Int(packed.positions[t])) * h
+                for c in 0..<h { out[target + c] = states.storage[t * h + c] }
+            }
+        }
+        return Tensor(shape: [batch.sequenceCount, batch.length, h], storage: out)
+    }
+
+    /// Mean of each sequence's final hidden states (sentence-transformers' mean pooling), `[sequenceCount, hiddenSize]`.
+    /// An empty sequence pools to zeros.
+    /// - Parameter workspace: scratch memory to reuse across calls on one thread (allocated for this call if nil).
+    public func meanPooled(_ tokens: PackedTokens, workspace: BertWorkspace? = nil) throws -> Tensor {
+        let h = configuration.hiddenSize
+        var pooled = [Float](repeating: 0, count: tokens.sequenceCount * h)
+        let workspace = workspace ?? BertWorkspace()
+        workspace.reserve(tokens: tokens.tokenCount, longest: tokens.longest, configuration: configuration)
+        let states = workspace.hidden
+        try run(tokens, hidden: states, workspace: workspace)
+        pooled.withUnsafeMutableBufferPointer { out in
+            for s in 0..<tokens.sequenceCount {
+                let start = tokens.offsets[s], end = tokens.offsets[s + 1]
+                guard end > start else { continue }
+                let row = out.baseAddress! + s * h
+                for t in start..<end {
+                    let state = states + t * h
+                    for c in 0..<h { row[c] += state[c] }
+                }
+                let inverse = 1 / Float(end - start)
+                for c in 0..<h { row[c] *= inverse }
+            }
+        }
+        return Tensor(shape: [tokens.sequenceCount, h], storage: pooled)
+    }
+
+    /// Mean-pooled states of a padded batch, counting only unmasked tokens.
+    public func meanPooled(_ batch: TokenBatch) throws -> Tensor {
+        try meanPooled(batch.packed())
+    }
+
+    /// The forward pass: writes `tokenCount × hiddenSize` final states to `hidden`.
+    private func run(_ tokens: PackedTokens, hidden: UnsafeMutablePointer<Float>, workspace: BertWorkspace) throws {
+        let c = configuration
+        let t = tokens.tokenCount, h = c.hiddenSize, inner = c.intermediateSize
+        let heads = c.headCount, d = c.headSize, h3 = 3 * h
+        guard t > 0 else { return }
+        for (k, id) in tokens.tokenIDs.enumerated() where id < 0 || Int(id) >= c.vocabularySize {
+            throw NeuralError.invalidInput(reason: "token \(k) has id \(id), outside the vocabulary of \(c.vocabularySize)")
+        }
+        for (k, p) in tokens.positions.enumerated() where p < 0 || Int(p) >= c.maxPositions {
+            throw NeuralError.invalidInput(reason: "token \(k) has position \(p); the model has \(c.maxPositions) positions")
+        }
+        let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
+        let intermediate = workspace.intermediate, scores = workspace.scores
+        tokens.tokenIDs.withUnsafeBufferPointer { ids in
+            tokens.positions.withUnsafeBufferPointer { positions in
+                for k in 0..<t {
+                    let word = wordEmbeddings + Int(ids[k]) * h, position = positionEmbeddings + Int(positions[k]) * h
+                    let row = hidden + k * h
+                    for j in 0..<h { row[j] = word[j] + position[j] }
+                }
+            }
+        }
+        TensorKernels.addLayerNorm(hidden, bias: nil, residual: nil, output: hidden, rows: t, width: h,
+                                   gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
+        for layer in layers {
+            // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
+            for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
+            BLAS.sgemm(transB: true, m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
+            for s in 0..<tokens.sequenceCount {
+                let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
+                guard length > 0 else { continue }
+                for head in 0..<heads {
+                    let q = qkv + start * h3 + head * d
+                    BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3,
+                               c: scores, ldc: length)
+                    TensorKernels.softmaxRows(scores, rows: length, width: length)
+                    BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
+                               c: context + start * h + head * d, ldc: h)
+                }
+            }
+            BLAS.sgemm(transB: true, m: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: layer.attentionOutputBias, residual: hidden, output: hidden,
+                                       rows: t, width: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
+                                       epsilon: c.layerNormEpsilon)
+            BLAS.sgemm(transB: true, m: t, n: inner, k: h, a: hidden, b: layer.intermediateWeight, c: intermediate)
+            TensorKernels.addBiasGELU(intermediate, rows: t, width: inner, bias: layer.intermediateBias)
+            BLAS.sgemm(transB: true, m: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
+                                       rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
+                                       epsilon: c.layerNormEpsilon)
+        }
+    }
+}
+
+/// Scratch memory for forward passes, grown on demand and reused across batches by one thread.
+///
+/// Reusing it avoids re-faulting fresh pages for every batch. Not thread-safe: give each worker its own.
+public final class BertWorkspace {
+    private(set) var hidden = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var qkv = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var context = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var projected = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    private var tokenCapacity = 0, scoreCapacity = 0, width = 0, innerWidth = 0
+
+    /// An empty workspace; buffers are allocated by the first forward pass.
+    public init() {}
+
+    deinit {
+        for p in [hidden, qkv, context, projected, intermediate, scores] { p.deallocate() }
+    }
+
+    /// Makes room for `tokens` tokens whose longest sequence has `longest` tokens.
+    func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
+        if tokens > tokenCapacity || c.hiddenSize != width || c.intermediateSize != innerWidth {
+            let n = max(tokens, 1)
+            for p in [hidden, qkv, context, projected, intermediate] { p.deallocate() }
+            hidden = .allocate(capacity: n * c.hiddenSize)
+            qkv = .allocate(capacity: n * 3 * c.hiddenSize)
+            context = .allocate(capacity: n * c.hiddenSize)
+            projected = .allocate(capacity: n * c.hiddenSize)
+            intermediate = .allocate(capacity: n * c.intermediateSize)
+            tokenCapacity = n
+            width = c.hiddenSize
+            innerWidth = c.intermediateSize
+        }
+        if longest * longest > scoreCapacity {
+            scores.deallocate()
+            scoreCapacity = max(longest * longest, 1)
+            scores = .allocate(capacity: scoreCapacity)
+        }
+    }
+}

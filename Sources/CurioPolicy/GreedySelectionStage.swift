@@ -1,0 +1,200 @@
+import CurioCore
+import Foundation
+
+/// Builds the list slot by slot, each time taking the candidate with the best marginal value under the
+/// constraints. It combines, in one pass so that they interact correctly:
+///
+/// - **diversity** by maximal marginal relevance: value −= λ_div · max cosine similarity to items already chosen;
+/// - **calibration** (Steck 2018): value −= λ_cal · KL(p‖q̃), where p is the visitor's distribution over an
+///   attribute (from their history) and q̃ the list's distribution after adding the candidate, smoothed with α = 0.01;
+/// - **a cap per maker** (hard constraint);
+/// - **amortised exposure targets**: before each slot the controller compares each group's delivered exposure
+///   (the ``ExposureLedger`` plus this list so far) with its target share. A group more than `tolerance` below
+///   its minimum gets the slot (its best candidate); a group that would exceed its maximum by more than
+///   `tolerance` is skipped while others remain. Because the ledger accumulates over requests, shares converge
+///   to targets over a stream of requests while single lists stay mostly relevance-ordered.
+public struct GreedySelectionStage: RerankStage {
+    public var diversity: Double
+    public var calibration: Policy.Calibration?
+    public var maxPerMaker: Int?
+    public var exposure: Policy.ExposureTargets?
+    public var name: String { "greedy_selection" }
+
+    public init(diversity: Double, calibration: Policy.Calibration?, maxPerMaker: Int?, exposure: Policy.ExposureTargets?) {
+        self.diversity = diversity
+        self.calibration = calibration
+        self.maxPerMaker = maxPerMaker
+        self.exposure = exposure
+    }
+
+    static let calibrationSmoothing = 0.01
+
+    public func apply(to list: inout WorkingList, context: RerankContext) {
+        let catalogue = context.catalogue
+        var remaining = list.entries
+        var chosen: [WorkingList.Entry] = []
+        var makerCounts: [String: Int] = [:]
+        // Calibration target distribution from history.
+        var target: [String: Double] = [:]
+        if let cal = calibration, cal.strength > 0 {
+            for h in context.history {
+                let vs = catalogue.values(of: cal.attribute, at: h)
+                for v in vs { target[v, default: 0] += 1 / Double(vs.count) }
+            }
+            let total = target.values.reduce(0, +)
+            if total > 0 { for key in target.keys { target[key]! /= total } }
+        }
+        var listDistribution: [String: Double] = [:]
+        // Exposure state.
+        var groupExposure = exposure.map { context.ledger.groupExposure($0.attribute) } ?? [:]
+
+        let slots = min(context.k, remaining.count)
+        for slot in 0..<slots {
+            let w = ExposureLedger.weight(rank: slot + 1)
+            var allowedGroup: String?
+            var blockedGroups = Set<String>()
+            if let e = exposure {
+                let total = groupExposure.values.reduce(0, +)
+                let known = total - (groupExposure[GroupAttribute.unknownValue] ?? 0)
+                let denominator = (e.denominator == .all ? total : known) + w
+                var worst = 0.0
+                for (value, share) in e.targets.sorted(by: { $0.key < $1.key }) {
+                    let have = groupExposure[value] ?? 0
+                    if let lo = share.min {
+                        let deficit = lo * denominator - have
+                        if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst,
+                           remaining.contains(where: { catalogue.values(of: e.attribute, at: $0.index).contains(value) }) {
+                            worst = deficit / max(lo, 1e-9)
+                            allowedGroup = value
+                        }
+                    }
+                    if let hi = share.max, have + w > (hi + e.tolerance) * denominator {
+                        blockedGroups.insert(value)
+                    }
+                }
+            }
+            var bestPosition = -1
+            var bestValue = -Double.infinity
+            var bestReason: Adjustment?
+            for (position, entry) in remaining.enumerated() {
+                if let cap = maxPerMaker {
+                    let makers = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
+                    if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
+                }
+                var reason: Adjustment?
+                if let e = exposure {
+                    let values = catalogue.values(of: e.attribute, at: entry.index)
+                    if let g = allowedGroup, !values.contains(g) { continue }
+                    if allowedGroup == nil, !blockedGroups.isEmpty, values.allSatisfy({ blockedGroups.contains($0) }),
+                       remaining.contains(where: { !catalogue.values(of: e.attribute, at: $0.index).allSatisfy { blockedGroups.contains($0) } }) {
+                        continue
+                    }
+                    if let g = allowedGroup { reason = Adjustment(.fairness, "\(e.attribute.name)=\(g) below its exposure target") }
+                }
+                var value = entry.score
+                if diversity > 0, !chosen.isEmpty {
+                    var maxSim: Float = 0
+                    for c in chosen { maxSim = max(maxSim, catalogue.similarity(entry.index, c.index)) }
+                    value = (1 - diversity) * value - diversity * Double(maxSim)
+                }
+                if let cal = calibration, cal.strength > 0, !target.isEmpty {
+                    let kl = klDivergence(target: target, list: listDistribution, adding: catalogue.values(of: cal.attribute, at: entry.index),
+                                          count: chosen.count)
+                    value = (1 - cal.strength) * value - cal.strength * kl
+                }
+                if value > bestValue {
+                    bestValue = value
+                    bestPosition = position
+                    bestReason = reason
+                }
+            }
+            guard bestPosition >= 0 else { break }
+            var picked = remaining.remove(at: bestPosition)
+            if let r = bestReason { picked.adjustments.append(r) }
+            if diversity > 0, bestPosition > 0, bestReason == nil {
+                picked.adjustments.append(Adjustment(.diversity, "moved up for variety"))
+            }
+            chosen.append(picked)
+            for m in catalogue.values(of: .maker, at: picked.index) { makerCounts[m, default: 0] += 1 }
+            if let cal = calibration {
+                let vs = catalogue.values(of: cal.attribute, at: picked.index)
+                for v in vs { listDistribution[v, default: 0] += 1 / Double(vs.count) }
+            }
+            if let e = exposure {
+                let vs = catalogue.values(of: e.attribute, at: picked.index)
+                for v in vs { groupExposure[v, default: 0] += w / Double(vs.count) }
+            }
+        }
+        // Unchosen candidates follow in their previous order, so later stages (pins) can still draw on them.
+        list.entries = chosen + remaining
+    }
+
+    /// KL(p ‖ q̃) after adding one item with `values` to a list of `count` items with distribution counts `list`.
+    func klDivergence(target: [String: Double], list: [String: Double], adding values: [String], count: Int) -> Double {
+        let n = Double(count + 1)
+        var kl = 0.0
+        let alpha = Self.calibrationSmoothing
+        for (g, p) in target where p > 0 {
+            var q = list[g] ?? 0
+            if values.contains(g) { q += 1 / Double(values.count) }
+            let qTilde = (1 - alpha) * (q / n) + alpha * p
+            kl += p * log(p / qTilde)
+        }
+        return kl
+    }
+}
+
+/// Puts pinned items and campaign guarantees into their slots, keeping everything else in order.
+public struct PinStage: RerankStage {
+    public struct Pin: Sendable {
+        public var target: Policy.Target
+        public var slot: Int
+        public var kind: Adjustment.Kind
+        public var label: String
+        public var window: ClosedRange<Date>?
+    }
+    public var pins: [Pin]
+    /// The filter in force, so a pin never brings back a banned or filtered item.
+    public var filter: FilterStage
+    public var name: String { "pin" }
+
+    public init(pins: [Pin], filter: FilterStage) {
+        self.pins = pins
+        self.filter = filter
+    }
+
+    public func apply(to list: inout WorkingList, context: RerankContext) {
+        let active = pins.filter { $0.window.map { $0.contains(context.now) } ?? true }.sorted { $0.slot < $1.slot }
+        guard !active.isEmpty else { return }
+        let catalogue = context.catalogue
+        var placed: [(slot: Int, entry: WorkingList.Entry)] = []
+        var used = Set<Int>()
+        for pin in active where pin.slot <= context.k {
+            // Choose the item: the pinned id, or the best candidate of the campaign's target.
+            var chosen: WorkingList.Entry?
+            if let existing = list.entries.first(where: { !used.contains($0.index) && pin.target.matches($0.index, id: catalogue.ids[$0.index], in: catalogue) }) {
+                chosen = existing
+            } else if case let .items(ids) = pin.target {
+                for id in ids {
+                    guard let index = catalogue.index[id], !used.contains(index), filter.allows(index, catalogue: catalogue) else { continue }
+                    chosen = WorkingList.Entry(index: index, modelScore: 0, score: 0, adjustments: [])
+                    break
+                }
+            }
+            guard var entry = chosen, filter.allows(entry.index, catalogue: catalogue) else { continue }
+            entry.adjustments.append(Adjustment(pin.kind, "\(pin.label) in slot \(pin.slot)"))
+            used.insert(entry.index)
+            placed.append((pin.slot, entry))
+        }
+        var rest = list.entries.filter { !used.contains($0.index) }
+        var result: [WorkingList.Entry] = []
+        for slot in 1...max(context.k, placed.map(\.slot).max() ?? 0) {
+            if let p = placed.first(where: { $0.slot == slot }) {
+                result.append(p.entry)
+            } else if !rest.isEmpty {
+                result.append(rest.removeFirst())
+            }
+        }
+        list.entries = result + rest
+    }
+}

@@ -1,0 +1,111 @@
+import CurioCore
+import Foundation
+
+/// A curator policy: how model scores are turned into the list a visitor sees.
+///
+/// Policies are JSON documents (see `docs/policies.md`), versioned, validated before activation and applied
+/// at serving time without retraining. Every part is optional; an empty policy returns the model's ranking.
+public struct Policy: Sendable, Equatable {
+    /// The policy's name (`default`, `family-weekend`).
+    public var name: String
+    /// Monotonic version; the registry assigns one on activation.
+    public var version: Int
+    /// A human note shown in dashboards.
+    public var note: String?
+    /// How strongly to counter popularity bias (0 = off, 1 = strong).
+    public var popularityCorrection: Double
+    /// Diversity trade-off λ for maximal marginal relevance over content vectors (0 = off, 1 = only diversity).
+    public var diversity: Double
+    /// At most this many works by one maker per list (nil = unlimited).
+    public var maxPerMaker: Int?
+    /// Calibration to the visitor's own mix of interests.
+    public var calibration: Calibration?
+    /// Exposure targets across groups, amortised over requests.
+    public var exposure: ExposureTargets?
+    /// Pins, bans, boosts, licence filters and campaigns.
+    public var rules: [Rule]
+
+    public init(name: String, version: Int = 0, note: String? = nil, popularityCorrection: Double = 0,
+                diversity: Double = 0, maxPerMaker: Int? = nil, calibration: Calibration? = nil,
+                exposure: ExposureTargets? = nil, rules: [Rule] = []) {
+        self.name = name
+        self.version = version
+        self.note = note
+        self.popularityCorrection = popularityCorrection
+        self.diversity = diversity
+        self.maxPerMaker = maxPerMaker
+        self.calibration = calibration
+        self.exposure = exposure
+        self.rules = rules
+    }
+
+    /// Calibration (Steck, 2018): keep the list's distribution over an attribute close to the visitor's history.
+    public struct Calibration: Sendable, Equatable {
+        public var attribute: GroupAttribute
+        /// Trade-off λ between relevance and calibration (0…1).
+        public var strength: Double
+        public init(attribute: GroupAttribute, strength: Double) {
+            self.attribute = attribute
+            self.strength = strength
+        }
+    }
+
+    /// Target exposure shares for the groups of one attribute.
+    public struct ExposureTargets: Sendable, Equatable {
+        public var attribute: GroupAttribute
+        /// Minimum and/or maximum share of exposure per group value.
+        public var targets: [String: Share]
+        /// How far below a minimum (or above a maximum) a group may drift before the controller steps in.
+        public var tolerance: Double
+        /// Whether shares are computed over all exposure or only over items whose value is known.
+        public var denominator: Denominator
+        public init(attribute: GroupAttribute, targets: [String: Share], tolerance: Double = 0.01,
+                    denominator: Denominator = .known) {
+            self.attribute = attribute
+            self.targets = targets
+            self.tolerance = tolerance
+            self.denominator = denominator
+        }
+        public enum Denominator: String, Sendable, Equatable { case all, known }
+        public struct Share: Sendable, Equatable {
+            public var min: Double?
+            public var max: Double?
+            public init(min: Double? = nil, max: Double? = nil) {
+                self.min = min
+                self.max = max
+            }
+        }
+    }
+
+    /// A curator rule.
+    public enum Rule: Sendable, Equatable {
+        /// Put `item` at 1-based `slot` whenever it is eligible (not banned or filtered), even if the model did not propose it.
+        case pin(item: ItemID, slot: Int)
+        /// Never show these items / groups.
+        case ban(Target)
+        /// Multiply the (normalised) score of matching items by `factor` (> 1 promotes, < 1 demotes).
+        case boost(Target, factor: Double)
+        /// Only show items whose licence is open.
+        case requireOpenLicence
+        /// Promote items during a date window (an exhibition), optionally guaranteeing one a slot.
+        case campaign(name: String, from: Date, to: Date, target: Target, factor: Double, slot: Int?)
+    }
+
+    /// What a rule applies to.
+    public enum Target: Sendable, Equatable, CustomStringConvertible {
+        case items([ItemID])
+        case group(GroupKey)
+        public var description: String {
+            switch self {
+            case let .items(ids): "items " + ids.map(\.rawValue).joined(separator: ", ")
+            case let .group(g): "group \(g)"
+            }
+        }
+        func matches(_ index: Int, id: ItemID, in catalogue: PolicyCatalogue) -> Bool {
+            switch self {
+            case let .items(ids): ids.contains(id)
+            case let .group(g): catalogue.isMember(index, of: g)
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import CurioCore
+import Foundation
+
+/// Applies a ``Policy`` to a model's candidates: filters, score adjustments, greedy selection
+/// (diversity, calibration, maker cap, exposure targets) and pins, in that order.
+///
+/// The guarantees, tested for every input: banned items and items failing a licence filter never appear;
+/// a pinned item that is allowed always appears in its slot (when the slot is within `k`); the result has
+/// no duplicates and at most `k` items. Typical cost is O(k · candidates) per request.
+public struct PolicyEngine: Sendable {
+    public let catalogue: PolicyCatalogue
+    public let ledger: ExposureLedger
+
+    public init(catalogue: PolicyCatalogue, ledger: ExposureLedger = ExposureLedger()) {
+        self.catalogue = catalogue
+        self.ledger = ledger
+    }
+
+    /// The stages a policy compiles to, in the order they run.
+    public static func stages(for policy: Policy) -> [any RerankStage] {
+        var bans: [Policy.Target] = []
+        var boosts: [BoostStage.Boost] = []
+        var pins: [PinStage.Pin] = []
+        var open = false
+        for rule in policy.rules {
+            switch rule {
+            case let .ban(t): bans.append(t)
+            case let .boost(t, f):
+                boosts.append(.init(target: t, factor: f, kind: .boosted, label: "curator boost", window: nil))
+            case let .pin(item, slot):
+                pins.append(.init(target: .items([item]), slot: slot, kind: .pinned, label: "curator pin", window: nil))
+            case .requireOpenLicence: open = true
+            case let .campaign(name, from, to, target, factor, slot):
+                boosts.append(.init(target: target, factor: factor, kind: .campaign, label: name, window: from...to))
+                if let slot {
+                    pins.append(.init(target: target, slot: slot, kind: .campaign, label: name, window: from...to))
+                }
+            }
+        }
+        let filter = FilterStage(bans: bans, requireOpenLicence: open)
+        return [
+            filter,
+            PopularityCorrectionStage(strength: policy.popularityCorrection),
+            BoostStage(boosts: boosts),
+            GreedySelectionStage(diversity: policy.diversity, calibration: policy.calibration,
+                                 maxPerMaker: policy.maxPerMaker, exposure: policy.exposure),
+            PinStage(pins: pins, filter: filter),
+        ]
+    }
+
+    /// Re-ranks `request.candidates` under `policy` and (unless told otherwise) records the served list's exposure.
+    public func apply(_ policy: Policy, to request: RerankRequest) -> RerankResult {
+        var unknown = 0
+        var seen = Set<Int>()
+        var entries: [WorkingList.Entry] = []
+        entries.reserveCapacity(request.candidates.count)
+        var lo = Float.infinity, hi = -Float.infinity
+        for c in request.candidates where c.score.isFinite {
+            lo = min(lo, c.score)
+            hi = max(hi, c.score)
+        }
+        for c in request.candidates {
+            guard let index = catalogue.index[c.id] else { unknown += 1; continue }
+            guard seen.insert(index).inserted else { continue }
+            let s = c.score.isFinite ? c.score : lo
+            let normalised = hi > lo ? Double((s - lo) / (hi - lo)) : 1
+            entries.append(.init(index: index, modelScore: c.score, score: normalised, adjustments: []))
+        }
+        entries.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        var list = WorkingList(entries: entries)
+        let context = RerankContext(catalogue: catalogue, ledger: ledger, k: max(0, request.k),
+                                    history: request.history.compactMap { catalogue.index[$0] }, now: request.now)
+        for stage in Self.stages(for: policy) { stage.apply(to: &list, context: context) }
+        let served = Array(list.entries.prefix(max(0, request.k)))
+        if request.recordExposure {
+            var attributes: [GroupAttribute] = [.makerGender, .maker]
+            if let a = policy.exposure?.attribute, !attributes.contains(a) { attributes.append(a) }
+            ledger.record(served.map(\.index), catalogue: catalogue, attributes: attributes)
+        }
+        let items = served.map {
+            RankedItem(id: catalogue.ids[$0.index], modelScore: $0.modelScore, score: Float($0.score), adjustments: $0.adjustments)
+        }
+        return RerankResult(items: items, filtered: list.filtered, unknown: unknown)
+    }
+}
