@@ -91,7 +91,7 @@ struct TateRecordMapper {
                 return n.rounded() == n && abs(n) < 1e15 ? String(Int(n)) : String(n)
             }
             warnings.append(RecordProblem(file: origin.file, line: origin.line, record: id, field: key,
-                                          message: "should be text but is \(value.typeName); ignored"))
+                                          message: "should be text but is \(value.typeName); ignored", kind: .fieldDropped))
             return nil
         }
         let max = limit ?? limits.maxTextBytes
@@ -149,7 +149,8 @@ struct TateRecordMapper {
             .skipped(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message))
         }
         func warn(_ field: String, _ message: String) {
-            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message))
+            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message,
+                                          kind: .fieldDropped))
         }
         do {
             guard let title = try text(record, "title", limit: limits.maxTitleBytes, warnings: &warnings, origin, acno) else {
@@ -356,7 +357,8 @@ struct TateRecordMapper {
         let agentID = TateImporter.agentID(id)
         var warnings: [RecordProblem] = []
         func warn(_ field: String, _ message: String) {
-            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field, message: message))
+            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field,
+                                          message: message, kind: .fieldDropped))
         }
         func skip(_ field: String, _ message: String) -> Outcome<Agent> {
             .skipped(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field, message: message))
