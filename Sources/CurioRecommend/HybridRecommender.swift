@@ -1,0 +1,205 @@
+import CurioCore
+import CurioMath
+import Foundation
+
+/// The hybrid multimodal model: a frozen content k-nearest-neighbour item graph (as in FREEDOM, Zhou & Shen 2023)
+/// combined with a normalised interaction item graph propagated LightGCN-style — computed in closed form, as a
+/// linear graph filter (GF-CF, Shen et al. 2021), instead of learned embeddings.
+///
+/// Three item–item graphs over the catalogue:
+/// - **collaborative** `P = R̃ᵀR̃` with `R̃ = D_u^(−a_u/2) · R · D_i^(−a_i/2)` (degree-normalised co-occurrence; at
+///   `a_u = a_i = 1` it is the GF-CF linear filter, the infinite-depth limit of linear LightGCN on the bipartite graph;
+///   the default `a_i = 0.5` keeps part of the popularity signal, which museum visits have in abundance),
+///   top ``Configuration/collaborativeNeighbours`` per item;
+/// - **content** `S`: each item's ``Configuration/contentNeighbours`` most similar items by content cosine
+///   (text/image/metadata vectors), symmetrised and normalised `D^(−1/2) S D^(−1/2)`, then frozen;
+/// - their composition: collaborative scores propagated one hop over the content graph.
+///
+/// For a history `h`: `t = h·P`, and
+/// `score = w_cf · t/‖t‖∞ + β · (t·S)/‖t·S‖∞ + γ · (h·S)/‖h·S‖∞`.
+/// Each part is scaled by its maximum so the weights mean the same for every visitor. The `t·S` term carries
+/// collaborative evidence to content neighbours — this is how objects nobody has seen yet (cold items) and
+/// visitors with one event get sensible lists; `h·S` alone is the content-only part, and `w_cf` alone the
+/// collaborative-only part, so ablations are just configurations.
+///
+/// Everything is history-based: fold-in is exact and immediate.
+public struct HybridRecommender: TrainableRecommender {
+    /// Hyper-parameters.
+    public struct Configuration: Codable, Sendable, Hashable {
+        /// Weight of the collaborative term (0 gives the content-only part).
+        public var collaborativeWeight: Float = 1
+        /// β: weight of collaborative scores propagated over the content graph.
+        public var propagationWeight: Float = 1
+        /// γ: weight of the direct content-neighbour term.
+        public var contentWeight: Float = 0.3
+        /// Neighbours kept per item in the collaborative graph.
+        public var collaborativeNeighbours: Int = 200
+        /// Neighbours per item in the content graph (FREEDOM uses 10).
+        public var contentNeighbours: Int = 10
+        /// Exponent a_u of the visitor-degree normalisation.
+        public var userDegreeExponent: Float = 1
+        /// Exponent a_i of the item-degree normalisation.
+        public var itemDegreeExponent: Float = 0.5
+        public init(collaborativeWeight: Float = 1, propagationWeight: Float = 1, contentWeight: Float = 0.3,
+                    collaborativeNeighbours: Int = 200, contentNeighbours: Int = 10) {
+            self.collaborativeWeight = collaborativeWeight
+            self.propagationWeight = propagationWeight
+            self.contentWeight = contentWeight
+            self.collaborativeNeighbours = collaborativeNeighbours
+            self.contentNeighbours = contentNeighbours
+        }
+
+        /// The collaborative-only part of a configuration.
+        public var collaborativeOnly: Configuration {
+            var c = self
+            c.propagationWeight = 0
+            c.contentWeight = 0
+            c.collaborativeWeight = 1
+            return c
+        }
+
+        /// The content-only part of a configuration.
+        public var contentOnly: Configuration {
+            var c = self
+            c.collaborativeWeight = 0
+            c.propagationWeight = 0
+            c.contentWeight = 1
+            return c
+        }
+    }
+
+    public static let modelName = "hybrid"
+    public static let modelVersion = 1
+    public let configuration: Configuration
+    public let itemIDs: [ItemID]
+    public let userIDs: [VisitorID]
+    /// The collaborative item graph P.
+    public let collaborative: ItemGraph
+    /// The frozen, normalised content item graph S.
+    public let content: ItemGraph
+    let histories: StoredHistories
+    let seed: UInt64
+
+    static func validate(_ c: Configuration) throws(RecommendError) {
+        for (name, v) in [("collaborative_weight", c.collaborativeWeight), ("propagation_weight", c.propagationWeight),
+                          ("content_weight", c.contentWeight)] {
+            try require(v >= 0 && v.isFinite, name, "must be a non-negative number")
+        }
+        try require(c.collaborativeWeight + c.propagationWeight + c.contentWeight > 0, "weights", "cannot all be zero")
+        try require(c.collaborativeNeighbours > 0, "collaborative_neighbours", "must be at least 1")
+        try require(c.contentNeighbours > 0, "content_neighbours", "must be at least 1")
+        try require(c.userDegreeExponent >= 0 && c.userDegreeExponent <= 2, "user_degree_exponent", "must be in 0…2")
+        try require(c.itemDegreeExponent >= 0 && c.itemDegreeExponent <= 2, "item_degree_exponent", "must be in 0…2")
+    }
+
+    /// Trains on interactions plus content vectors (``TrainingData/content`` is required).
+    public static func train(on data: TrainingData, configuration: Configuration = Configuration(),
+                             seed: UInt64 = 0) throws(RecommendError) -> HybridRecommender {
+        try validate(configuration)
+        guard let features = data.content else {
+            throw .badParameter(name: "content", reason: "the hybrid model needs item content vectors (run `curio embed` or use the metadata encoder)")
+        }
+        let m = data.interactions
+        guard features.itemCount == m.itemCount else {
+            throw .invalidData("content vectors cover \(features.itemCount) items but the catalogue has \(m.itemCount)")
+        }
+        guard m.matrix.nonZeroCount > 0 else { throw .noInteractions }
+        let contentGraph = ItemGraph.contentNeighbours(features, neighbours: configuration.contentNeighbours)
+            .symmetrised().symmetricNormalised()
+        return HybridRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
+                                 collaborative: collaborativeGraph(m.matrix, configuration: configuration),
+                                 content: contentGraph, histories: StoredHistories(m), seed: seed)
+    }
+
+    /// Trains the model reusing an already built content graph (for tuning and ablations).
+    public static func train(on data: InteractionMatrix, contentGraph: ItemGraph, configuration: Configuration,
+                             seed: UInt64 = 0) throws(RecommendError) -> HybridRecommender {
+        try validate(configuration)
+        guard contentGraph.itemCount == data.itemCount else {
+            throw .invalidData("content graph covers \(contentGraph.itemCount) items but the catalogue has \(data.itemCount)")
+        }
+        return HybridRecommender(configuration: configuration, itemIDs: data.itemIDs, userIDs: data.userIDs,
+                                 collaborative: collaborativeGraph(data.matrix, configuration: configuration),
+                                 content: contentGraph, histories: StoredHistories(data), seed: seed)
+    }
+
+    static func collaborativeGraph(_ r: SparseMatrix, configuration c: Configuration) -> ItemGraph {
+        let binary = r.mapValues { _, _, _ in 1 }
+        let itemDegree = binary.columnSums()
+        let userScale = (0..<r.rows).map { u in
+            let d = Float(binary.rowCount(u))
+            return d > 0 ? pow(d, -c.userDegreeExponent / 2) : 0
+        }
+        let itemScale = itemDegree.map { $0 > 0 ? pow($0, -c.itemDegreeExponent / 2) : 0 }
+        let normalised = binary.mapValues { u, i, _ in userScale[u] * itemScale[i] }
+        return ItemGraph.cooccurrence(normalised, neighbours: c.collaborativeNeighbours) { _, _, raw in raw }
+    }
+
+    init(configuration: Configuration, itemIDs: [ItemID], userIDs: [VisitorID], collaborative: ItemGraph,
+         content: ItemGraph, histories: StoredHistories, seed: UInt64) {
+        self.configuration = configuration
+        self.itemIDs = itemIDs
+        self.userIDs = userIDs
+        self.collaborative = collaborative
+        self.content = content
+        self.histories = histories
+        self.seed = seed
+    }
+
+    public func scores(forUser user: Int) -> [Float] { scores(forHistory: histories.history(ofUser: user)) }
+
+    public func scores(forHistory history: [HistoryEntry]) -> [Float] {
+        let n = itemIDs.count
+        let positive = history.filter { $0.weight > 0 && $0.item >= 0 && $0.item < n }
+            .map { HistoryEntry(item: $0.item, weight: log1p($0.weight), time: $0.time) }
+        var result = [Float](repeating: 0, count: n)
+        let c = configuration
+        var t = [Float](repeating: 0, count: n)
+        if c.collaborativeWeight > 0 || c.propagationWeight > 0 { collaborative.accumulate(positive, into: &t) }
+        if c.collaborativeWeight > 0 { Self.addScaled(t, weight: c.collaborativeWeight, into: &result) }
+        if c.propagationWeight > 0 { Self.addScaled(content.propagate(t), weight: c.propagationWeight, into: &result) }
+        if c.contentWeight > 0 {
+            var direct = [Float](repeating: 0, count: n)
+            content.accumulate(positive, into: &direct)
+            Self.addScaled(direct, weight: c.contentWeight, into: &result)
+        }
+        return result
+    }
+
+    /// `result += weight · v / max(v)` (nothing when v is all zero).
+    static func addScaled(_ v: [Float], weight: Float, into result: inout [Float]) {
+        let top = v.max() ?? 0
+        guard top > 0 else { return }
+        let scale = weight / top
+        for i in v.indices where v[i] != 0 { result[i] += scale * v[i] }
+    }
+
+    /// Neighbours by the same combination applied to a one-item history.
+    public func similarItems(to item: Int, k: Int) -> [ScoredItem] {
+        guard item >= 0, item < itemIDs.count else { return [] }
+        return rank(scores(forHistory: [HistoryEntry(item: item, weight: 1)]), k: k, excluding: [item]).filter { $0.score > 0 }
+    }
+
+    public func artefact() throws(RecommendError) -> ModelArtefact {
+        var tensors = histories.tensors
+        tensors.merge(collaborative.tensors(prefix: "cf_")) { a, _ in a }
+        tensors.merge(content.tensors(prefix: "content_graph_")) { a, _ in a }
+        return try makeArtefact(seed: seed, users: userIDs, tensors: tensors)
+    }
+
+    public init(artefact: ModelArtefact) throws(RecommendError) {
+        try artefact.require(model: Self.modelName, version: Self.modelVersion)
+        configuration = try artefact.decodeParameters(Configuration.self)
+        do {
+            try Self.validate(configuration)
+        } catch {
+            throw .badArtefact(path: artefact.source, reason: error.description)
+        }
+        itemIDs = artefact.itemIDs
+        userIDs = artefact.userIDs
+        histories = try StoredHistories(artefact: artefact)
+        collaborative = try ItemGraph(artefact: artefact, prefix: "cf_")
+        content = try ItemGraph(artefact: artefact, prefix: "content_graph_")
+        seed = artefact.seed
+    }
+}
