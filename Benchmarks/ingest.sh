@@ -21,18 +21,24 @@ echo "== ingest: full Tate collection ($DATA)"
 swift build -c release --product curio-ingest-helper 2>&1 | grep -v -e '-pthread' | tail -1 >&2
 HELPER="$(swift build -c release --show-bin-path)/curio-ingest-helper"
 
-now() { date +%s.%N; }
+# Wall-clock seconds, then CPU seconds (user + system): on a busy machine the CPU time is the steadier number.
+measure() {
+    local out="$1"; shift
+    local TIMEFORMAT='%R %U %S'
+    { time "$@" >"$out"; } 2>"$out.time"
+    awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$out.time"
+}
 
-start=$(now)
-"$HELPER" "$WORK/curio.db" "$DATA" >"$WORK/curio.out"
-end=$(now)
-curio=$(echo "$end - $start" | bc -l)
+read -r curio curio_cpu < <(measure "$WORK/curio.out" "$HELPER" "$WORK/curio.db" "$DATA")
 items=$(sed -n 's/^items inserted \([0-9]*\).*/\1/p' "$WORK/curio.out")
-printf 'curio:          %s items in %.2f s (%.0f items/s)   [%s]\n' "$items" "$curio" "$(echo "$items / $curio" | bc -l)" \
-    "$(cat "$WORK/curio.out")"
+printf 'curio:          %s items in %.2f s, %.2f s CPU (%.0f items/s)\n' "$items" "$curio" "$curio_cpu" \
+    "$(echo "$items / $curio" | bc -l)"
 
-"$PYTHON" Benchmarks/ingest_peer.py "$DATA" "$WORK/peer.db" >"$WORK/peer.out"
-peer=$(sed -n 's/^ELAPSED //p' "$WORK/peer.out")
-grep -v '^ELAPSED' "$WORK/peer.out"
+read -r peer peer_cpu < <(measure "$WORK/peer.out" "$PYTHON" Benchmarks/ingest_peer.py "$DATA" "$WORK/peer.db")
+peer_items=$(sed -n 's/^python sqlite3: \([0-9]*\) items.*/\1/p' "$WORK/peer.out")
+printf 'python sqlite3: %s items in %.2f s, %.2f s CPU (%.0f items/s)\n' "$peer_items" "$peer" "$peer_cpu" \
+    "$(echo "$peer_items / $peer" | bc -l)"
 
-printf 'ratio (python sqlite3 time / curio time): %.2fx\n' "$(echo "$peer / $curio" | bc -l)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
+printf 'ratio (python CPU time / curio CPU time): %.2fx\n' "$(echo "$peer_cpu / $curio_cpu" | bc -l)"
+printf 'ratio (python time / curio time): %.2fx\n' "$(echo "$peer / $curio" | bc -l)"

@@ -175,7 +175,8 @@ public struct TateImporter: Importer {
             case let .record(item, w):
                 if let first = mapper.claim(item.id, at: origin) {
                     problems.append(RecordProblem(file: origin.file, line: origin.line, record: item.id.rawValue, field: "acno",
-                                                  message: "repeats the accession number of the record at \(first); skipped"))
+                                                  message: "repeats the accession number of the record at \(first); skipped",
+                                                  kind: .duplicate))
                     return
                 }
                 batch.items.append(item)
@@ -196,8 +197,11 @@ public struct TateImporter: Importer {
                     return
                 }
                 agents[index] = TateRecordMapper.merge(agents[index], agent)
+                // Values of the repeat that differ from the first record are dropped (a differing name becomes an
+                // alias), hence `fieldDropped`.
                 warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agent.id.rawValue, field: "id",
-                                              message: "repeats the artist at \(first); the two records are merged"))
+                                              message: "repeats the artist at \(first); merged into it (its values fill gaps, a different name is kept as an alias)",
+                                              kind: .fieldDropped))
             case let .skipped(problem):
                 problems.append(problem)
             }

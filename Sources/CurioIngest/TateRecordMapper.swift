@@ -16,6 +16,8 @@ struct TateRecordMapper {
     private var newConcepts: [Concept] = []
     /// Where each artwork of this import was first read, to catch repeated accession numbers.
     private var claimedItems: [ItemID: String] = [:]
+    /// Identifiers of the subjects met so far, by Tate's numeric id (saves building and hashing the string).
+    private var subjectIDs: [Int: ConceptID] = [:]
 
     init(limits: TateImporter.Limits) {
         self.limits = limits
@@ -66,6 +68,10 @@ struct TateRecordMapper {
 
     /// Registers a concept (first description wins) and queues it for delivery.
     mutating func meet(_ concept: Concept) {
+        if concept.scheme == .subject, let number = Int(concept.id.rawValue.dropFirst("tate:subject:".count)),
+           concept.id.rawValue.hasPrefix("tate:subject:") {
+            subjectIDs[number] = concept.id
+        }
         if deliveredConcepts.insert(concept.id).inserted { newConcepts.append(concept) }
     }
 
@@ -85,7 +91,7 @@ struct TateRecordMapper {
                 return n.rounded() == n && abs(n) < 1e15 ? String(Int(n)) : String(n)
             }
             warnings.append(RecordProblem(file: origin.file, line: origin.line, record: id, field: key,
-                                          message: "should be text but is \(value.typeName); ignored"))
+                                          message: "should be text but is \(value.typeName); ignored", kind: .fieldDropped))
             return nil
         }
         let max = limit ?? limits.maxTextBytes
@@ -143,7 +149,8 @@ struct TateRecordMapper {
             .skipped(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message))
         }
         func warn(_ field: String, _ message: String) {
-            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message))
+            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: acno, field: field, message: message,
+                                          kind: .fieldDropped))
         }
         do {
             guard let title = try text(record, "title", limit: limits.maxTitleBytes, warnings: &warnings, origin, acno) else {
@@ -277,19 +284,30 @@ struct TateRecordMapper {
             return []
         }
         var leaves: [ConceptID] = []
-        var seen = Set<ConceptID>()
+        var seen: [Int] = []
         func visit(_ node: TateJSON, level: Int, broader: ConceptID?) {
             guard level < 8 else { return }
-            guard let id = Self.integer(node["id"]), let label = node["name"]?.string?.trimmedFast,
-                  !label.isEmpty else {
-                warn("subjects", "a subject without id or name is left out")
+            guard let id = Self.integer(node["id"]) else {
+                warn("subjects", "a subject without an id is left out")
                 return
             }
-            let conceptID = TateImporter.subjectID(id)
-            meet(Concept(id: conceptID, scheme: .subject, label: label, broader: broader, level: level))
+            let conceptID: ConceptID
+            if let known = subjectIDs[id] {
+                // Met before in this import: its concept has been queued already (the first description wins).
+                conceptID = known
+            } else {
+                guard let label = node["name"]?.string?.trimmedFast, !label.isEmpty else {
+                    warn("subjects", "subject \(id) has no name and is left out")
+                    return
+                }
+                conceptID = TateImporter.subjectID(id)
+                subjectIDs[id] = conceptID
+                meet(Concept(id: conceptID, scheme: .subject, label: label, broader: broader, level: level))
+            }
             let children = node["children"]?.array ?? []
-            if children.isEmpty {
-                if seen.insert(conceptID).inserted { leaves.append(conceptID) }
+            if children.isEmpty, !seen.contains(id) {
+                seen.append(id)
+                leaves.append(conceptID)
             }
             for child in children { visit(child, level: level + 1, broader: conceptID) }
         }
@@ -339,7 +357,8 @@ struct TateRecordMapper {
         let agentID = TateImporter.agentID(id)
         var warnings: [RecordProblem] = []
         func warn(_ field: String, _ message: String) {
-            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field, message: message))
+            warnings.append(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field,
+                                          message: message, kind: .fieldDropped))
         }
         func skip(_ field: String, _ message: String) -> Outcome<Agent> {
             .skipped(RecordProblem(file: origin.file, line: origin.line, record: agentID.rawValue, field: field, message: message))

@@ -15,6 +15,8 @@ final class DatabasePool: @unchecked Sendable {
     private let readers = NSCondition()
     private var idleReaders: [Database] = []
     private var openReaders = 0
+    /// The reader each thread holds, and how deeply (guarded by `readers`).
+    private var heldReaders: [pthread_t: (db: Database, depth: Int)] = [:]
     /// How deeply the writer is held by the current holder (guarded by `writerLock`).
     private var writerDepth = 0
     /// Set by ``close()``; guarded by `writerLock` for the writer and `readers` for readers.
@@ -63,6 +65,9 @@ final class DatabasePool: @unchecked Sendable {
     }
 
     /// Runs `body` on a read-only connection. Each statement sees the latest committed data.
+    ///
+    /// Reentrant: a read started inside another read on the same thread (say, looking up an item while
+    /// streaming items) uses the same connection, so nested reads cannot exhaust the pool and deadlock.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         let db = try checkOutReader()
         defer { checkIn(db) }
@@ -70,26 +75,41 @@ final class DatabasePool: @unchecked Sendable {
     }
 
     /// Runs `body` on a read-only connection inside one read transaction, so that all its statements see
-    /// the same committed snapshot (for example a count and the page it describes).
+    /// the same committed snapshot (for example a count and the page it describes). Inside an enclosing
+    /// snapshot on the same thread it joins that snapshot.
     func readSnapshot<T>(_ body: (Database) throws -> T) throws -> T {
-        try read { db in try db.transaction(.deferred) { try body(db) } }
+        try read { db in
+            if db.isInTransaction { return try body(db) }
+            return try db.transaction(.deferred) { try body(db) }
+        }
     }
 
     private func checkOutReader() throws -> Database {
+        let me = pthread_self()
         readers.lock()
         if isClosed {
             readers.unlock()
             throw StoreError.cannotOpen(path: path, reason: "the database was closed")
         }
+        if let (db, depth) = heldReaders[me] {
+            heldReaders[me] = (db, depth + 1)
+            readers.unlock()
+            return db
+        }
         while idleReaders.isEmpty && openReaders >= maxReaders { readers.wait() }
         if let db = idleReaders.popLast() {
+            heldReaders[me] = (db, 1)
             readers.unlock()
             return db
         }
         openReaders += 1
         readers.unlock()
         do {
-            return try Database(path: path, readOnly: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let db = try Database(path: path, readOnly: true, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            readers.lock()
+            heldReaders[me] = (db, 1)
+            readers.unlock()
+            return db
         } catch {
             readers.lock()
             openReaders -= 1
@@ -115,6 +135,15 @@ final class DatabasePool: @unchecked Sendable {
     }
 
     private func checkIn(_ db: Database) {
+        let me = pthread_self()
+        readers.lock()
+        if let (held, depth) = heldReaders[me], depth > 1 {
+            heldReaders[me] = (held, depth - 1)
+            readers.unlock()
+            return
+        }
+        heldReaders[me] = nil
+        readers.unlock()
         if db.isInTransaction { try? db.execute("ROLLBACK") }
         readers.lock()
         idleReaders.append(db)

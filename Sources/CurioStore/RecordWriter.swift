@@ -22,6 +22,7 @@ struct RecordWriter {
         var anyConceptUpdated = false
         for concept in batch.concepts {
             let outcome = try write(concept)
+            session.writtenConcepts[concept.id.rawValue] = (concept.label, concept.broader?.rawValue)
             count(outcome, into: &summary.concepts)
             switch outcome {
             case .updated:
@@ -343,10 +344,11 @@ struct RecordWriter {
                 complete = true
                 break
             }
-            guard let (label, broader) = try db.withStatement("SELECT label, broader FROM concepts WHERE id = ?", { s -> (String, String?)? in
-                try s.bind(c, at: 1)
-                return try s.step() ? (s.string(0), s.optionalString(1)) : nil
-            }) else { break }
+            guard let (label, broader) = try session.writtenConcepts[c]
+                ?? db.withStatement("SELECT label, broader FROM concepts WHERE id = ?", { s -> (String, String?)? in
+                    try s.bind(c, at: 1)
+                    return try s.step() ? (s.string(0), s.optionalString(1)) : nil
+                }) else { break }
             path.append(label)
             current = broader
             if broader == nil { complete = true }

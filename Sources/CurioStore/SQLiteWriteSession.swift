@@ -10,6 +10,8 @@ final class SQLiteWriteSession: CollectionWriteSession {
     let db: Database
     /// Labels of each concept and its broader concepts, for search rows; valid within one transaction.
     var labelPaths: [String: [String]] = [:]
+    /// Label and broader concept of the concepts written in this transaction (saves looking them up again).
+    var writtenConcepts: [String: (label: String, broader: String?)] = [:]
     private var closed = false
 
     init(db: Database) {
@@ -20,6 +22,7 @@ final class SQLiteWriteSession: CollectionWriteSession {
     func close() {
         closed = true
         labelPaths.removeAll()
+        writtenConcepts.removeAll()
     }
 
     private func begin() throws {
@@ -43,6 +46,7 @@ final class SQLiteWriteSession: CollectionWriteSession {
                 try? db.execute("RELEASE curio_call")
             }
             labelPaths.removeAll()
+            writtenConcepts.removeAll()
             throw error
         }
     }
@@ -83,10 +87,12 @@ final class SQLiteWriteSession: CollectionWriteSession {
         if closed { throw StoreError.invalidValue(field: "write session", reason: "used after its closure returned") }
         if db.isInTransaction { try db.execute("COMMIT") }
         labelPaths.removeAll()
+        writtenConcepts.removeAll()
     }
 
     func rollback() throws {
         if db.isInTransaction { try db.execute("ROLLBACK") }
         labelPaths.removeAll()
+        writtenConcepts.removeAll()
     }
 }

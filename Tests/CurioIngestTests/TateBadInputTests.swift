@@ -96,6 +96,7 @@ struct TateBadInputTests {
         let report = try w.ingest([file])
         #expect(report.records.items.inserted == 1)
         #expect(report.skipped.map(\.field) == ["acno", "acno", "title", "title"])
+        #expect(report.skipped.allSatisfy { $0.kind == .skipped })
         #expect(report.skipped.map(\.line) == [1, 2, 3, 4])
         #expect(report.skipped[2].record == records[2]["acno"] as? String)
         #expect(report.skipped[2].message.contains("missing"))
@@ -122,6 +123,7 @@ struct TateBadInputTests {
         #expect(report.records.items.inserted == 3)
         #expect(report.skipped.isEmpty)
         #expect(report.warnings.map(\.field) == ["dateRange", "dateText", "acquisitionYear"])
+        #expect(report.warnings.allSatisfy { $0.kind == .fieldDropped && !$0.skipsRecord })
         #expect(report.warnings[0].message.contains("90000"))
         #expect(report.warnings[0].line == 1)
         let ids = records.map { ItemID($0["acno"] as! String) }

@@ -298,6 +298,8 @@ struct TateRepeatedRecordTests {
         let second = try w.ingest([artworks])
         #expect(second.records.items.inserted == 2)
         #expect(second.skipped.map(\.line) == [3])
+        #expect(second.skipped.map(\.kind) == [.duplicate])
+        #expect(report.warnings.map(\.kind) == [.fieldDropped])
         #expect(second.skipped.first?.message.contains("\(artworks.path):1") == true)
     }
 }

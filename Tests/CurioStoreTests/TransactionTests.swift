@@ -141,3 +141,26 @@ final class LockedBox<T>: @unchecked Sendable {
         set { lock.withLock { _value = newValue } }
     }
 }
+
+@Suite("Nested reads")
+struct NestedReadTests {
+    @Test func readsInsideReadsReuseTheConnectionInsteadOfDeadlocking() throws {
+        let t = try TemporaryStore(options: .init(maxReaders: 1))
+        _ = try t.store.write(Sample.batch)
+        var titles: [String] = []
+        try t.store.forEachItem { item in
+            // With a single reader, a second connection could never be had: this must reuse the first.
+            titles.append(try t.store.item(item.id)?.title ?? "missing")
+            _ = try t.store.items(matching: ItemQuery(subject: "people"))
+        }
+        #expect(titles == Sample.items.sorted { $0.id < $1.id }.map(\.title))
+        // Afterwards the connection is back in the pool for other threads.
+        let store = t.store
+        let other = LockedBox<Int>(-1)
+        let thread = Thread { other.value = (try? store.stats().items) ?? -2 }
+        thread.start()
+        let deadline = Date().addingTimeInterval(10)
+        while other.value == -1 && Date() < deadline { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(other.value == 5)
+    }
+}
