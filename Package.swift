@@ -59,7 +59,7 @@ let package = Package(
                           path: "Benchmarks/CurioBench"),
         // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
         .executableTarget(name: "curio-graph-bench",
-                          dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
+                          dependencies: ["CurioGraph", "CurioRecommend", "CurioIngest", "CurioCore", "CurioMath"],
                           path: "Benchmarks/GraphBench"),
 
         // MARK: Tests (Swift Testing).
@@ -73,7 +73,7 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioRecommend", "CurioIngest"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
