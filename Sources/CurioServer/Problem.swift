@@ -48,7 +48,14 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case unauthorized = "unauthorized"
     case writesDisabled = "writes-disabled"
     case shuttingDown = "shutting-down"
+    case searchUnavailable = "search-unavailable"
     case internalError = "internal-error"
+    case tourInfeasible = "tour-infeasible"
+    case venueNotFound = "venue-not-found"
+    case tourNotFound = "tour-not-found"
+    case visitorNotFound = "visitor-not-found"
+    case conversationNotFound = "conversation-not-found"
+    case imageSearchUnavailable = "image-search-unavailable"
 
     /// The `type` member: a relative URI reference that resolves to this problem's description.
     public var uri: String { "/v1/problems/\(rawValue)" }
@@ -63,8 +70,10 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .payloadTooLarge
         case .unauthorized: .unauthorized
-        case .writesDisabled, .shuttingDown: .serviceUnavailable
+        case .writesDisabled, .shuttingDown, .searchUnavailable: .serviceUnavailable
         case .internalError: .internalError
+        case .venueNotFound, .tourNotFound, .visitorNotFound, .conversationNotFound: .notFound
+        case .tourInfeasible, .imageSearchUnavailable: .unprocessable
         }
     }
 
@@ -83,7 +92,14 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unauthorized: "API key missing or wrong"
         case .writesDisabled: "Writes are disabled"
         case .shuttingDown: "Server is shutting down"
+        case .searchUnavailable: "Semantic search is unavailable"
         case .internalError: "Internal error"
+        case .tourInfeasible: "No tour fits the request"
+        case .venueNotFound: "No venue"
+        case .tourNotFound: "Tour not found"
+        case .visitorNotFound: "Visitor not found"
+        case .conversationNotFound: "Conversation not found"
+        case .imageSearchUnavailable: "Image search unavailable"
         }
     }
 
@@ -102,7 +118,14 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unauthorized: "Write requests need the API key, sent as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
         case .writesDisabled: "The server has no API key configured (CURIO_API_KEY), so it refuses writes. Set the key and restart, or start a demo server with --allow-unauthenticated-writes."
         case .shuttingDown: "The server is stopping. Retry against another instance or after it restarts."
+        case .searchUnavailable: "mode=semantic needs the text model (`curio models install`) and item embeddings (`curio embed`). mode=hybrid, the default, answers lexically meanwhile."
         case .internalError: "The server failed unexpectedly. The request can be retried; if it keeps failing, report it with the time of the request."
+        case .tourInfeasible: "No tour can satisfy the request (time budget, opening hours, accessibility, rooms that cannot be reached, or interests no work on display matches). The detail says why and what to change."
+        case .venueNotFound: "No venue (floor plan with rooms and item placements) is stored, or none with the requested id. Import one with `curio venue import FILE`."
+        case .tourNotFound: "No tour with this id is kept. Tours are kept until two hours after their planned end; plan a new one with GET /v1/tours."
+        case .visitorNotFound: "No events of this visitor are stored, so there is nothing to plan from. Record events with POST /v1/events, or plan from interests instead."
+        case .conversationNotFound: "No conversation with this id is stored. Start one with POST /v1/conversations."
+        case .imageSearchUnavailable: "An image was sent as the query, but no image embeddings are stored for the collection to compare it with. Send the work's id as 'item' instead, or compute image embeddings first."
         }
     }
 }

@@ -196,5 +196,55 @@ enum Schema {
                 ingested_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 2, name: "item vectors (text and image embeddings)", sql: """
+            -- One row per model that has vectors; `revision` grows with every write so caches can tell.
+            CREATE TABLE vector_models(
+                model_id   TEXT PRIMARY KEY,
+                dimension  INTEGER NOT NULL CHECK (dimension > 0),
+                revision   INTEGER NOT NULL DEFAULT 0,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            -- vector: little-endian Float32 × dimension; content_hash: SHA-256 of what it was computed from.
+            CREATE TABLE item_vectors(
+                model_id     TEXT NOT NULL REFERENCES vector_models(model_id) ON DELETE CASCADE,
+                item         INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+                content_hash TEXT NOT NULL,
+                vector       BLOB NOT NULL,
+                PRIMARY KEY (model_id, item)
+            ) WITHOUT ROWID;
+            CREATE INDEX item_vectors_item ON item_vectors(item);
+            """),
+        Migration(version: 3, name: "venue import time, conversations, tours and next-exhibit models", sql: """
+            -- The venue imported last is the default one.
+            ALTER TABLE venues ADD COLUMN imported_at REAL;
+
+            -- Conversations of the guide: the whole dialogue state as JSON, so a conversation survives a restart.
+            CREATE TABLE conversations(
+                id         TEXT PRIMARY KEY,
+                created_at REAL NOT NULL,
+                updated_at REAL NOT NULL,
+                json       BLOB NOT NULL
+            ) WITHOUT ROWID;
+
+            -- Planned tours, kept until they expire so that progress can be posted against them.
+            CREATE TABLE tours(
+                id         TEXT PRIMARY KEY,
+                venue      TEXT NOT NULL,
+                created_at REAL NOT NULL,
+                expires_at REAL NOT NULL,
+                json       BLOB NOT NULL
+            ) WITHOUT ROWID;
+            CREATE INDEX tours_expiry ON tours(expires_at);
+
+            -- Trained next-exhibit models (`curio next train`), by name.
+            CREATE TABLE next_exhibit_models(
+                name       TEXT PRIMARY KEY,
+                kind       TEXT NOT NULL,
+                venue      TEXT,
+                trained_at REAL NOT NULL,
+                summary    TEXT NOT NULL,
+                data       BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """),
     ]
 }

@@ -50,8 +50,9 @@ struct CLIRunner {
 
     let workspace: Workspace
 
-    /// Runs `curio` with `arguments` (plus `--db` of the workspace when `database` is true).
-    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:]) throws -> Result {
+    /// Runs `curio` with `arguments` (plus `--db` of the workspace when `database` is true); `input` is piped to
+    /// its stdin (otherwise stdin is inherited).
+    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:], input: String? = nil) throws -> Result {
         guard let executable = Self.executable else { throw CLIError.binaryMissing }
         let process = Process()
         process.executableURL = executable
@@ -64,7 +65,13 @@ struct CLIRunner {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let stdin = input.map { _ in Pipe() }
+        if let stdin { process.standardInput = stdin }
         try process.run()
+        if let stdin, let input {
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+        }
         // Read both pipes while the process runs, so a full pipe cannot block it.
         let group = DispatchGroup()
         let collected = Collected()

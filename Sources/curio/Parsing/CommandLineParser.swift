@@ -46,6 +46,10 @@ struct CommandLineParser {
             if word.hasPrefix("-") {
                 if word == "--help" || word == "-h" { return .help(path: path) }
                 if word == "--version", path.count == 1 { return .version }
+                if let fallback = current.configuration.defaultSubcommand {
+                    path.append(fallback)
+                    break
+                }
                 throw UsageFailure(error: .missingSubcommand(current.configuration.name), path: path)
             }
             guard let next = subcommand(named: word, of: current) else {
@@ -55,6 +59,9 @@ struct CommandLineParser {
             }
             path.append(next)
             index += 1
+        }
+        if index == arguments.count, let fallback = path[path.count - 1].configuration.defaultSubcommand {
+            path.append(fallback)
         }
         let leaf = path[path.count - 1]
         let rest = Array(arguments[index...])

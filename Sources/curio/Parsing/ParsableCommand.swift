@@ -24,14 +24,18 @@ struct CommandConfiguration: Sendable {
     var examples: [String]
     /// Child commands of a group (`items show`, `items list`).
     var subcommands: [any ParsableCommand.Type]
+    /// The child that runs when the group is followed by options or nothing (`curio next --visitor v1` runs
+    /// `curio next show --visitor v1`); nil makes a missing subcommand a usage error.
+    var defaultSubcommand: (any ParsableCommand.Type)?
 
     init(name: String, abstract: String, discussion: String = "", examples: [String] = [],
-         subcommands: [any ParsableCommand.Type] = []) {
+         subcommands: [any ParsableCommand.Type] = [], defaultSubcommand: (any ParsableCommand.Type)? = nil) {
         self.name = name
         self.abstract = abstract
         self.discussion = discussion
         self.examples = examples
         self.subcommands = subcommands
+        self.defaultSubcommand = defaultSubcommand
     }
 }
 

@@ -1,0 +1,254 @@
+import CurioCore
+import CurioDialogue
+import CurioStore
+import CurioVisits
+import Foundation
+
+/// The conversational guide over a ``Curio`` store — the code behind `curio chat`, `POST /v1/conversations` and
+/// `POST /v1/conversations/{id}/messages`.
+///
+/// The guide's catalogue (items, makers, concepts, popularity from events) is built from the store once per
+/// service, conversations are kept in the store (so they survive a restart), and the guide's tools are the engine's
+/// own functions (``EngineDialogueTools``). With `CURIO_LLM_URL` and `CURIO_LLM_MODEL` set, a language model
+/// understands and phrases through `LLMGuide`, every answer checked against the store.
+///
+/// ```swift
+/// let guide = GuideService(curio: curio, visits: VisitService(curio: curio))
+/// var conversation = try guide.startConversation()
+/// let reply = try guide.reply(to: "stormy seas by Turner", in: conversation.id)
+/// ```
+public final class GuideService: @unchecked Sendable {
+    /// The engine everything is read from.
+    public let curio: Curio
+    /// Used by the plan-tour tool.
+    public let visits: VisitService
+    /// The language model, when configured.
+    public let llm: LLMConfiguration?
+    /// Finds the stored item whose image is nearest to an image file; nil when no image embeddings are stored.
+    public var imageMatcher: (@Sendable (URL) throws -> ItemID?)?
+
+    private let lock = NSLock()
+    private var built: (catalogue: DialogueCatalogue, engine: DialogueEngine)?
+    private let conversationLocks = (0..<16).map { _ in NSLock() }
+
+    /// - Parameter environment: read for `CURIO_LLM_URL`, `CURIO_LLM_MODEL` and `CURIO_LLM_API_KEY`.
+    public init(curio: Curio, visits: VisitService, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.curio = curio
+        self.visits = visits
+        self.llm = LLMConfiguration.fromEnvironment(environment)
+    }
+
+    /// The guide's view of the collection, built from the store on first use.
+    public func catalogue() throws -> DialogueCatalogue { try engine().catalogue }
+
+    /// The offline guide (built on first use).
+    public func engine() throws -> DialogueEngine {
+        lock.lock()
+        defer { lock.unlock() }
+        if let built { return built.engine }
+        let catalogue = try Self.buildCatalogue(from: curio.store)
+        let tools = EngineDialogueTools(curio: curio, visits: visits, catalogue: catalogue)
+        let engine = DialogueEngine(catalogue: catalogue, tools: tools)
+        built = (catalogue, engine)
+        curio.logger.debug("guide catalogue built", metadata: ["items": "\(catalogue.items.count)"])
+        return engine
+    }
+
+    /// Builds the guide's catalogue from everything stored: items, makers (names, aliases, genders, birth places),
+    /// concepts with their hierarchy, and popularity (viewing events per item).
+    public static func buildCatalogue(from store: any CollectionStore) throws -> DialogueCatalogue {
+        var items: [Item] = []
+        try store.forEachItem { items.append($0) }
+        let agents = Dictionary(try store.allAgents().map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let concepts = Dictionary(try store.concepts(scheme: nil).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var popularity: [ItemID: Double] = [:]
+        for e in try store.allEvents(since: nil) where VisitSessions.viewingKinds.contains(e.kind) {
+            popularity[e.item, default: 0] += 1
+        }
+        return DialogueCatalogue(items: items, agents: agents, concepts: concepts, popularity: popularity)
+    }
+
+    // MARK: Conversations
+
+    /// Starts a conversation and keeps it in the store.
+    public func startConversation(now: Date = Date()) throws -> DialogueState {
+        let state = DialogueState(id: Self.newID(), now: now)
+        try save(state)
+        return state
+    }
+
+    /// A kept conversation.
+    /// - Throws: `DialogueError.unknownConversation` when there is none, `DialogueError.badConversationID` for an
+    ///   id that cannot be one.
+    public func conversation(_ id: String) throws -> DialogueState {
+        guard Self.isValidID(id) else { throw DialogueError.badConversationID(id) }
+        guard let data = try visitState.conversationJSON(id: id) else { throw DialogueError.unknownConversation(id) }
+        return try JSONDecoder.exact.decode(DialogueState.self, from: data)
+    }
+
+    /// Answers one message in a kept conversation and stores the updated conversation.
+    /// - Parameters:
+    ///   - item: an object given as the query ("more like this"); must be stored.
+    ///   - image: an image file given as the query; the nearest stored image decides the object.
+    /// - Throws: `DialogueError.unknownConversation`, ``CurioServiceError/badInput(field:reason:)`` for an unknown
+    ///   item or empty message, ``CurioServiceError/imageSearchUnavailable(reason:)``.
+    public func reply(to text: String, item: ItemID? = nil, image: String? = nil, in id: String, now: Date = Date()) throws -> Reply {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty || item != nil || image != nil else {
+            throw CurioServiceError.badInput(field: "text", reason: "is empty; say what you would like to see")
+        }
+        guard trimmed.count <= 2_000 else { throw CurioServiceError.badInput(field: "text", reason: "is longer than 2,000 characters") }
+        let engine = try self.engine()
+        var query = item
+        if let item, engine.catalogue.facts(item) == nil {
+            throw CurioServiceError.badInput(field: "item", reason: "'\(item)' is not in the collection")
+        }
+        if let image {
+            query = try match(image: image)
+        }
+        let lockIndex = Int(UInt(bitPattern: id.hashValue) % UInt(conversationLocks.count))
+        conversationLocks[lockIndex].lock()
+        defer { conversationLocks[lockIndex].unlock() }
+        var state = try conversation(id)
+        let message = trimmed.isEmpty ? "more like this" : trimmed
+        var reply: Reply
+        if let llm {
+            let guide = LLMGuide(engine: engine, configuration: llm)
+            let before = state, asked = query
+            if let answered = Self.waitFor({ () async -> (Reply, DialogueState) in
+                var s = before
+                let r = await guide.respond(to: message, item: asked, state: &s, now: now)
+                return (r, s)
+            }) {
+                (reply, state) = answered
+            } else {
+                reply = engine.respond(to: message, item: query, state: &state, now: now)
+            }
+        } else {
+            reply = engine.respond(to: message, item: query, state: &state, now: now)
+        }
+        reply.conversation = id
+        try save(state)
+        return reply
+    }
+
+    private func match(image path: String) throws -> ItemID {
+        let url = URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CurioServiceError.badInput(field: "image", reason: "no file at \(path)")
+        }
+        guard let imageMatcher else {
+            throw CurioServiceError.imageSearchUnavailable(reason: "no image embeddings are stored for this collection, so a photo cannot be matched to a work; send the work's id as \"item\" instead")
+        }
+        guard let found = try imageMatcher(url) else {
+            throw CurioServiceError.imageSearchUnavailable(reason: "no stored work has an image embedding to compare with \(path)")
+        }
+        return found
+    }
+
+    private var visitState: any VisitStateStore {
+        get throws {
+            guard let s = curio.store as? any VisitStateStore else { throw CurioServiceError.unsupportedStore }
+            return s
+        }
+    }
+
+    private func save(_ state: DialogueState) throws {
+        try visitState.saveConversation(id: state.id, createdAt: state.createdAt, updatedAt: state.updatedAt,
+                                        json: JSONEncoder.exact.encode(state))
+    }
+
+    /// `c-` and 16 random hex digits.
+    static func newID() -> String {
+        var g = SystemRandomNumberGenerator()
+        return "c-" + String(format: "%016llx", g.next() as UInt64)
+    }
+
+    static func isValidID(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 100 && id.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "-" || $0 == "_" }
+    }
+
+    /// Runs async work to completion from synchronous code (HTTP handlers, the CLI loop).
+    static func waitFor<T: Sendable>(_ body: @escaping @Sendable () async -> T) -> T? {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            box.set(await body())
+            done.signal()
+        }
+        done.wait()
+        return box.get()
+    }
+}
+
+/// A value handed from a task to the waiting thread.
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T?
+    func set(_ v: T) {
+        lock.lock()
+        value = v
+        lock.unlock()
+    }
+    func get() -> T? {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}
+
+/// The guide's tools, implemented with the engine's own functions: full-text search over the store (BM25), tour
+/// planning with the ``VisitService``, and content-based recommendation, similarity and explanation over stored
+/// facts (shared makers, movements, subjects, period).
+public struct EngineDialogueTools: DialogueTools {
+    public let curio: Curio
+    public let visits: VisitService
+    let content: CatalogueTools
+
+    public init(curio: Curio, visits: VisitService, catalogue: DialogueCatalogue) {
+        self.curio = curio
+        self.visits = visits
+        self.content = CatalogueTools(catalogue: catalogue)
+    }
+
+    public func search(_ text: String, k: Int) -> [(id: ItemID, score: Float)] {
+        guard let hits = try? curio.store.searchText(text, limit: k) else { return [] }
+        return hits.map { ($0.item, Float($0.score)) }
+    }
+
+    public func recommend(liked: [ItemID], disliked: [ItemID], k: Int) -> [(id: ItemID, score: Float)] {
+        content.recommend(liked: liked, disliked: disliked, k: k)
+    }
+
+    public func similar(to item: ItemID, k: Int) -> [(id: ItemID, score: Float)] {
+        content.similar(to: item, k: k)
+    }
+
+    public func explain(item: ItemID, liked: [ItemID]) -> [String] {
+        content.explain(item: item, liked: liked)
+    }
+
+    public func planTour(minutes: Int, interests: [ItemID], text: String) throws -> TourSummary? {
+        guard (try? visits.venues().isEmpty) == false else { return nil }
+        let words = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        var query = TourQuery(minutes: minutes)
+        if !words.isEmpty {
+            query.interests = words
+        } else if !interests.isEmpty {
+            // Works like the ones the visitor liked in the conversation: their makers, titles and subjects as words.
+            let items = (try? curio.store.items(ids: interests)) ?? [:]
+            let terms = items.values.flatMap { item in item.makers.map(\.name) + [item.title] }
+            if !terms.isEmpty { query.interests = terms.joined(separator: " ") }
+        }
+        let tour: Tour
+        do {
+            tour = try visits.planTour(query)
+        } catch VisitError.infeasible where query.interests != nil {
+            // Nothing on display matches the words: plan the most popular works instead.
+            query.interests = nil
+            tour = try visits.planTour(query)
+        }
+        return TourSummary(stops: tour.stops.map { .init(item: $0.item, room: $0.roomName, transition: $0.transition?.sentence) },
+                           minutes: Int((tour.totalSeconds / 60).rounded()))
+    }
+}
