@@ -64,7 +64,7 @@ let package = Package(
                           path: "Benchmarks/CurioBench"),
         // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
         .executableTarget(name: "curio-graph-bench",
-                          dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
+                          dependencies: ["CurioGraph", "CurioRecommend", "CurioIngest", "CurioCore", "CurioMath"],
                           path: "Benchmarks/GraphBench"),
 
         // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
@@ -90,7 +90,7 @@ let package = Package(
         // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioRecommend", "CurioIngest"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),

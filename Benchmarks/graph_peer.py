@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Peer for Benchmarks/graph.sh: builds Curio's knowledge graph of the Tate collection in Python.
 
-Reads the same gzip JSON Lines files as the Swift benchmark driver, maps them to the same records (ids, parsed
-dates, places with their country), then builds the same typed graph: one node per kind and key, edges per relation
+Reads the same files as the Swift benchmark driver, maps them to the same records as CurioIngest's TateImporter
+(ids, Tate's date ranges or parsed date text, places with their country, merged repeated artists), then builds the
+same typed graph: one node per kind and key, edges per relation
 with provenance, deduplicated, with forward and reverse adjacency sorted by node index (what Swift's CSR holds).
-The date parser and medium normaliser are line-by-line ports of CurioCore.DateParser and CurioGraph.MediumNormalizer,
+The date parser, the Tate mapping and the medium normaliser are ports of CurioCore.DateParser,
+CurioIngest.TateRecordMapper and CurioGraph.MediumNormalizer,
 so node and edge counts must match the Swift build exactly (graph.sh compares them).
 
 usage: graph_peer.py TATE_DIR [--networkx] [--repeat N]
@@ -61,10 +63,29 @@ def trunc_div(a, b):
     return q if (a >= 0) == (b > 0) else -q
 
 
-def make_range(a, b):
+def make_range(a, b, circa):
     if not (-50000 <= a <= 2200 and -50000 <= b <= 2200):
         return None
-    return (min(a, b), max(a, b))
+    return (min(a, b), max(a, b), circa)
+
+
+def swift_int(x):
+    """Int(x) as Swift reads it: optional sign and ASCII digits only."""
+    body = x[1:] if x[:1] in "+-" else x
+    if not body or not body.isascii() or not body.isdigit():
+        return None
+    return int(x)
+
+
+def iso_year(s):
+    parts = s.split("-")
+    if len(parts) not in (2, 3) or len(parts[0]) != 4 or swift_int(parts[0]) is None:
+        return None
+    if len(parts[1]) != 2 or swift_int(parts[1]) is None or not 1 <= swift_int(parts[1]) <= 12:
+        return None
+    if len(parts) == 3 and (len(parts[2]) != 2 or swift_int(parts[2]) is None or not 1 <= swift_int(parts[2]) <= 31):
+        return None
+    return swift_int(parts[0])
 
 
 def leading_numbers(s):
@@ -150,14 +171,18 @@ def parse_date(text):
             n = None
         if n is None or not (0 < n < 30):
             return None
-        return make_range(-(n * 100), -((n - 1) * 100 + 1)) if bce else make_range((n - 1) * 100 + 1, n * 100)
+        return make_range(-(n * 100), -((n - 1) * 100 + 1), circa) if bce else make_range((n - 1) * 100 + 1, n * 100, circa)
+    year = iso_year(s)
+    if year is not None:
+        margin = CIRCA_MARGIN if circa else 0
+        return make_range(year - margin, year + margin, circa)
     numbers = leading_numbers(s)
     if not numbers:
         return None
     value, digits, decade, _, _ = numbers[0]
     start = end = value
     if decade:
-        end = start + 9
+        end = start + (99 if start % 100 == 0 else 9)
     if len(numbers) >= 2 and (numbers[1][3] or numbers[1][4]):
         v2, d2, dec2, rng2, _ = numbers[1]
         if rng2 and not bce and d2 < digits:
@@ -171,7 +196,7 @@ def parse_date(text):
         start, end = -start, -end
     if circa:
         start, end = start - CIRCA_MARGIN, end + CIRCA_MARGIN
-    return make_range(start, end)
+    return make_range(start, end, circa)
 
 
 def mid_year(r):
@@ -273,63 +298,163 @@ def medium_terms(medium):
                     supports.append(t)
     return media, supports
 
-# ---------------------------------------------------------------- records
+# ---------------------------------------------------------------- records (port of CurioIngest.TateImporter's mapping)
+
+
+def trimmed(v):
+    """Text field trimmed of white space; None when absent, not text, or empty (TateRecordMapper.text)."""
+    if not isinstance(v, str):
+        return None
+    v = v.strip()
+    return v or None
+
+
+def integer(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return v
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, str):
+        t = v.strip()
+        if t and len(t) <= 18 and all(c.isascii() and (c.isdigit() or c == "-") for c in t):
+            try:
+                return int(t)
+            except ValueError:
+                return None
+    return None
+
+
+def item_date(text, date_range):
+    """Tate's `dateRange` years when present (widened when the text says circa), else the parsed text."""
+    parsed = parse_date(text) if text is not None else None
+    if isinstance(date_range, dict) and integer(date_range.get("startYear")) is not None:
+        start = integer(date_range.get("startYear"))
+        end = integer(date_range.get("endYear"))
+        end = start if end is None else end
+        margin = CIRCA_MARGIN if parsed is not None and parsed[2] else 0
+        if not (-50000 <= start <= 2200 and -50000 <= end <= 2200):
+            return None
+        return (min(start, end) - margin, max(start, end) + margin)
+    return parsed[:2] if parsed is not None else None
+
+
+def tate_place(p):
+    if not isinstance(p, dict):
+        return None
+    name = trimmed(p.get("name"))
+    if name is None:
+        return None
+    place_name = trimmed(p.get("placeName")) if isinstance(p.get("placeName"), str) else None
+    country = None
+    comma = name.rfind(",")
+    if comma >= 0:
+        after = name[comma + 1:].strip()
+        if after:
+            country = after
+    elif p.get("placeType") == "nation":
+        country = place_name or name
+    return (name, country)
 
 
 def load(directory):
-    items, agents, concepts = [], [], {}
+    items, agents, concepts = [], {}, {}
 
-    def concept(cid, scheme, label, broader):
-        concepts[cid] = (scheme, label, broader)
+    def meet(cid, scheme, label, broader):
+        if cid not in concepts:  # the first description wins
+            concepts[cid] = (scheme, label, broader)
 
-    def movement(m):
-        broader = None
-        era = m.get("era")
-        if era and "id" in era:
-            broader = f"tate:era:{era['id']}"
-            concept(broader, "era", era["name"], None)
-        cid = f"tate:movement:{m['id']}"
-        concept(cid, "movement", m["name"], broader)
-        return cid
+    def movements(value):
+        ids = []
+        for m in value if isinstance(value, list) else []:
+            mid, name = integer(m.get("id")), trimmed(m.get("name"))
+            if mid is None or name is None:
+                continue
+            broader = None
+            era = m.get("era")
+            if isinstance(era, dict) and integer(era.get("id")) is not None and trimmed(era.get("name")):
+                broader = f"tate:era:{integer(era.get('id'))}"
+                meet(broader, "era", trimmed(era.get("name")), None)
+            cid = f"tate:movement:{mid}"
+            meet(cid, "movement", name, broader)
+            if cid not in ids:
+                ids.append(cid)
+        return ids
 
-    with gzip.open(f"{directory}/artworks.jsonl.gz", "rt", encoding="utf-8") as f:
-        for line in f:
-            d = json.loads(line)
-            makers = [(f"tate:artist:{c['id']}", c.get("fc") or "", c.get("role") or "artist")
-                      for c in d.get("contributors") or [] if isinstance(c.get("id"), int)]
-            subjects = []
-            root = d.get("subjects") or {}
-            for c0 in root.get("children", []):
-                s0 = f"tate:subject:{c0['id']}"
-                concept(s0, "subject", c0.get("name", ""), None)
-                for c1 in c0.get("children", []):
-                    s1 = f"tate:subject:{c1['id']}"
-                    concept(s1, "subject", c1.get("name", ""), s0)
-                    for c2 in c1.get("children", []):
-                        s2 = f"tate:subject:{c2['id']}"
-                        concept(s2, "subject", c2.get("name", ""), s1)
-                        subjects.append(s2)
-            movements = [movement(m) for m in d.get("movements") or []]
-            date = parse_date(d["dateText"]) if isinstance(d.get("dateText"), str) else None
-            items.append({"id": d["acno"], "title": d["title"], "makers": makers, "subjects": subjects,
-                          "movements": movements, "date": date, "medium": d.get("medium"),
-                          "classification": d.get("classification")})
-
-    def place(p):
-        if not p or "name" not in p:
-            return None
-        parts = p["name"].split(", ")
-        return (p["name"], parts[-1] if len(parts) > 1 else None)
+    # Subject lists (level 0, then level 1 with its parent), read before the records.
+    for level, name in ((0, "level0list.json"), (1, "level1list.json")):
+        with open(f"{directory}/subjects/{name}", encoding="utf-8") as f:
+            for entry in json.load(f):
+                sid = integer(entry.get("id"))
+                label = entry.get("name")
+                if sid is None or not isinstance(label, str) or not label:
+                    continue
+                parent = integer(entry.get("parent0")) if level == 1 else None
+                if level == 1 and parent is None:
+                    continue
+                meet(f"tate:subject:{sid}", "subject", label, f"tate:subject:{parent}" if parent is not None else None)
 
     with gzip.open(f"{directory}/artists.jsonl.gz", "rt", encoding="utf-8") as f:
         for line in f:
             d = json.loads(line)
+            aid, name = integer(d.get("id")), trimmed(d.get("fc"))
+            if aid is None or name is None:
+                continue
             birth, death = d.get("birth") or {}, d.get("death") or {}
-            agents.append({"id": f"tate:artist:{d['id']}", "name": d["fc"],
-                           "birth": place(birth.get("place")), "death": place(death.get("place")),
-                           "active": [x for x in (place(p) for p in d.get("activePlaces") or []) if x],
-                           "movements": [movement(m) for m in d.get("movements") or []]})
-    return items, agents, concepts
+            agent = {"id": f"tate:artist:{aid}", "name": name, "birth": tate_place(birth.get("place")),
+                     "death": tate_place(death.get("place")),
+                     "active": [x for x in (tate_place(p) for p in d.get("activePlaces") or []) if x],
+                     "movements": movements(d.get("movements"))}
+            first = agents.get(agent["id"])
+            if first is None:
+                agents[agent["id"]] = agent
+            else:  # repeated artist records are merged: the first one's values win
+                first["birth"] = first["birth"] or agent["birth"]
+                first["death"] = first["death"] or agent["death"]
+                first["active"] += [p for p in agent["active"] if p not in first["active"]]
+                first["movements"] += [m for m in agent["movements"] if m not in first["movements"]]
+
+    seen_items = set()
+    with gzip.open(f"{directory}/artworks.jsonl.gz", "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            acno, title = trimmed(d.get("acno")), trimmed(d.get("title"))
+            if acno is None or title is None or acno in seen_items:
+                continue
+            seen_items.add(acno)
+            makers = []
+            for c in d.get("contributors") or []:
+                cid, fc = integer(c.get("id")), trimmed(c.get("fc"))
+                if cid is None or fc is None:
+                    continue
+                makers.append((f"tate:artist:{cid}", fc, trimmed(c.get("role")) or "artist"))
+            subjects, seen = [], set()
+
+            def visit(node, level, broader):
+                if level >= 8:
+                    return
+                sid, label = integer(node.get("id")), trimmed(node.get("name"))
+                if sid is None or label is None:
+                    return
+                cid = f"tate:subject:{sid}"
+                meet(cid, "subject", label, broader)
+                children = node.get("children") or []
+                if not children and cid not in seen:
+                    seen.add(cid)
+                    subjects.append(cid)
+                for child in children:
+                    visit(child, level + 1, cid)
+
+            tree = d.get("subjects")
+            if isinstance(tree, dict):
+                for top in tree.get("children") or []:
+                    visit(top, 0, None)
+            items.append({"id": acno, "title": title, "makers": makers, "subjects": subjects,
+                          "movements": movements(d.get("movements")),
+                          "date": item_date(trimmed(d.get("dateText")), d.get("dateRange")),
+                          "medium": trimmed(d.get("medium")), "classification": trimmed(d.get("classification"))})
+    return items, list(agents.values()), concepts
 
 # ---------------------------------------------------------------- graph
 

@@ -55,7 +55,7 @@ func fmt(_ x: Double, _ digits: Int = 3) -> String { String(format: "%.\(digits)
 func load(_ args: Arguments) throws -> TateCollection {
     var tate = TateCollection()
     let t = try seconds { tate = try TateCollection.load(directory: URL(fileURLWithPath: args.directory)) }
-    print("load_seconds: \(fmt(t))  (JSONSerialization over gzip JSON Lines, \(tate.items.count) items, \(tate.agents.count) artists)")
+    print("load_seconds: \(fmt(t))  (TateImporter, \(tate.items.count) items, \(tate.agents.count) artists)")
     return tate
 }
 

@@ -42,6 +42,7 @@ public struct EvidenceNode: Hashable, Codable, Sendable {
     public var reference: String
     /// Display label (`Joseph Mallord William Turner`, `1840s`).
     public var label: String
+    /// A node reference with its display label.
     public init(reference: String, label: String) {
         self.reference = reference
         self.label = label
@@ -54,6 +55,7 @@ public struct EvidenceNode: Hashable, Codable, Sendable {
 /// Recommenders that can decompose their score into additive parts report one ``Evidence`` per part; the
 /// ``Explainer`` groups equal parts and renders them with ``ExplanationTemplates``.
 public struct Evidence: Hashable, Codable, Sendable {
+    /// What kind of evidence it is.
     public var kind: EvidenceKind
     /// The visitor's own item this evidence connects to (nil for evidence such as a curator boost).
     public var likedItem: ItemID?
@@ -66,6 +68,7 @@ public struct Evidence: Hashable, Codable, Sendable {
     /// This evidence's additive contribution to the item's score.
     public var weight: Double
 
+    /// A piece of evidence; `weight` is its additive contribution to the score.
     public init(kind: EvidenceKind, likedItem: ItemID? = nil, likedTitle: String? = nil, via: EvidenceNode? = nil,
                 details: [String] = [], weight: Double) {
         self.kind = kind
@@ -78,8 +81,11 @@ public struct Evidence: Hashable, Codable, Sendable {
 
     /// Evidence that is the same claim (kind, liked item, via node), whatever its weight.
     public struct Key: Hashable, Sendable {
+        /// The kind of evidence.
         public var kind: EvidenceKind
+        /// The liked item the claim is about.
         public var likedItem: ItemID?
+        /// Reference of the via node.
         public var via: String?
     }
 
@@ -95,6 +101,7 @@ public struct Explanation: Hashable, Codable, Sendable {
     public var sentence: String
     /// BCP 47 tag of ``sentence``.
     public var language: String
+    /// An explanation from its evidence list and sentence.
     public init(because: [Evidence], sentence: String, language: String) {
         self.because = because
         self.sentence = sentence

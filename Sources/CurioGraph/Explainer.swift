@@ -7,12 +7,14 @@ import CurioCore
 /// parts to ``explain(_:language:titles:)`` as ``Evidence`` values. Parts making the same claim
 /// (same kind, liked item and via node) are summed, so each entry's weight is its total contribution.
 public struct Explainer: Sendable {
+    /// Sentences by language and evidence kind.
     public var templates: ExplanationTemplates
     /// Longest `because` list returned.
     public var maxEvidence: Int
     /// Most phrases in the sentence.
     public var maxPhrases: Int
 
+    /// An explainer with the given templates and list lengths.
     public init(templates: ExplanationTemplates = .standard, maxEvidence: Int = 5, maxPhrases: Int = 2) {
         self.templates = templates
         self.maxEvidence = maxEvidence

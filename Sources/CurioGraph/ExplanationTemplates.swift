@@ -18,6 +18,7 @@ public struct ExplanationTemplates: Sendable, Hashable {
         /// One phrase per evidence kind.
         public var phrases: [EvidenceKind: String]
 
+        /// One language's frames, joiners and phrases.
         public init(frame: String, frameWithoutItem: String, joiner: String, detailJoiner: String,
                     phrases: [EvidenceKind: String]) {
             self.frame = frame
@@ -33,6 +34,7 @@ public struct ExplanationTemplates: Sendable, Hashable {
     /// Used when a requested language (or a phrase in it) is missing.
     public var fallbackLanguage: String
 
+    /// Templates for the given languages.
     public init(languages: [String: Language], fallbackLanguage: String = "en") {
         self.languages = languages
         self.fallbackLanguage = fallbackLanguage

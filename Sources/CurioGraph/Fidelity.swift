@@ -16,6 +16,7 @@ public protocol ExplainableScorer: Sendable {
 }
 
 extension ExplainableScorer {
+    /// Removes the cited liked item from the history and recomputes the score.
     public func score(_ item: ItemID, history: [WeightedItem], removing evidence: Evidence) -> Double {
         guard let liked = evidence.likedItem else { return score(item, history: history) }
         return score(item, history: history.filter { $0.item != liked })
@@ -45,14 +46,18 @@ public struct FidelityReport: Sendable, Hashable, Codable {
 
 /// One visitor's history and the items recommended to it.
 public struct FidelityCase: Sendable, Hashable {
+    /// The visitor's items.
     public var history: [WeightedItem]
+    /// The items recommended for that history.
     public var recommended: [ItemID]
+    /// A case from a history and its recommendations.
     public init(history: [WeightedItem], recommended: [ItemID]) {
         self.history = history
         self.recommended = recommended
     }
 }
 
+/// Measures whether explanations cite what actually drove the score.
 public enum Fidelity {
     /// Measures fidelity over many recommendations.
     ///

@@ -10,15 +10,23 @@ import Foundation
 public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
     /// Hyper-parameters (those of ``KGEmbeddingOptions``).
     public struct Configuration: Codable, Sendable, Hashable {
+        /// TransE or RotatE.
         public var model: KGEmbeddingModel = .rotatE
+        /// Floats per entity vector.
         public var dimension: Int = 64
+        /// Passes over the triples.
         public var epochs: Int = 10
+        /// Corrupted triples per positive.
         public var negatives: Int = 8
+        /// Loss margin γ (the model's default when nil).
         public var margin: Float? = nil
+        /// Row-wise Adagrad learning rate.
         public var learningRate: Float = 0.05
+        /// Threads computing gradients.
         public var threads: Int = 2
         /// Relations trained on, by name (all when nil).
         public var relations: [String]? = nil
+        /// The defaults.
         public init() {}
 
         func options(seed: UInt64) throws(RecommendError) -> KGEmbeddingOptions {
@@ -37,11 +45,17 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
         }
     }
 
+    /// The name used by `curio train --model`.
     public static let modelName = "graph-embedding"
+    /// Version of the artefact layout.
     public static let modelVersion = 1
+    /// The model name.
     public var name: String { Self.modelName }
+    /// The hyper-parameters it was trained with.
     public let configuration: Configuration
+    /// The catalogue, in column order.
     public let itemIDs: [ItemID]
+    /// Training visitors, in row order.
     public let userIDs: [VisitorID]
     /// Unit-length item vectors in catalogue order (zero rows for items missing from the graph).
     public let vectors: Matrix
@@ -99,6 +113,7 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
         itemIndex = Dictionary(itemIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Scores for a training visitor (from their stored history).
     public func scores(forUser user: Int) -> [Float] {
         guard user >= 0, user < histories.count else { return [Float](repeating: 0, count: itemIDs.count) }
         return scores(forHistory: histories[user])
@@ -123,6 +138,7 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
         return out
     }
 
+    /// The `k` items with the closest embeddings.
     public func similarItems(to item: Int, k: Int) -> [CurioRecommend.ScoredItem] {
         guard item >= 0, item < itemIDs.count else { return [] }
         let s = scores(forHistory: [HistoryEntry(item: item, weight: 1)])
@@ -138,6 +154,7 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
         return Double(s)
     }
 
+    /// The score of one item, summed over the liked items (negative parts included).
     public func score(_ item: ItemID, history: [WeightedItem]) -> Double {
         contributions(item, history: history, keepNegative: true).reduce(0) { $0 + $1.weight }
     }
@@ -158,6 +175,7 @@ public struct GraphEmbeddingRecommender: Recommender, ExplainableScorer {
 
     // MARK: Artefact
 
+    /// The model as a saveable artefact (item vectors and training histories).
     public func artefact() throws(RecommendError) -> ModelArtefact {
         var pointers: [Int32] = [0], items: [Int32] = [], weights: [Float] = [], times: [Double] = []
         for h in histories {

@@ -8,8 +8,11 @@ public enum EdgeDirection: String, Sendable, Codable, Hashable {
 
 /// One neighbour of a node: the edge that joins them and where it came from.
 public struct Neighbour: Sendable, Hashable {
+    /// The edge's relation.
     public var relation: Relation
+    /// Which way the edge was followed.
     public var direction: EdgeDirection
+    /// The node at the other end.
     public var node: NodeIndex
     /// The source field that produced the edge (`Item.subjects`, `Agent.birthPlace`).
     public var provenance: String
@@ -20,7 +23,9 @@ public struct Neighbour: Sendable, Hashable {
 
 /// Node and edge counts of a graph.
 public struct GraphStats: Sendable, Hashable {
+    /// Number of nodes.
     public var nodes: Int
+    /// Number of edges.
     public var edges: Int
     /// Nodes per kind (every kind present, zero when absent).
     public var nodesByKind: [NodeKind: Int]
@@ -30,15 +35,21 @@ public struct GraphStats: Sendable, Hashable {
 
 /// One hop of a path: the edge followed and the direction it was followed in.
 public struct PathStep: Sendable, Hashable {
+    /// Where the step starts.
     public var from: NodeIndex
+    /// The edge's relation.
     public var relation: Relation
+    /// Which way the edge was followed.
     public var direction: EdgeDirection
+    /// Where the step ends.
     public var to: NodeIndex
+    /// The source field that produced the edge.
     public var provenance: String
 }
 
 /// A path between two nodes as a sequence of typed steps.
 public struct GraphPath: Sendable, Hashable {
+    /// The hops, in order.
     public var steps: [PathStep]
     /// The nodes visited, starting with the source and ending with the target.
     public var nodes: [NodeIndex]

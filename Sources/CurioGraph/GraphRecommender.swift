@@ -13,20 +13,33 @@ public struct GraphRecommender: Recommender {
     public struct Configuration: Codable, Sendable, Hashable {
         /// Meta-paths used, by name (``MetaPath/name``).
         public var metaPaths: [String] = MetaPath.standard.map(\.name)
+        /// Positive items sampled per visitor for weight learning.
         public var positivesPerVisitor: Int = 4
+        /// Random unseen items per positive.
         public var negativesPerPositive: Int = 4
+        /// Visitors sampled for weight learning.
         public var maxVisitors: Int = 3_000
+        /// Projected Adam iterations.
         public var iterations: Int = 400
+        /// Adam learning rate.
         public var learningRate: Double = 0.05
+        /// L2 penalty on the scaled weights.
         public var l2: Double = 1e-4
+        /// The defaults.
         public init() {}
     }
 
+    /// The name used by `curio train --model`.
     public static let modelName = "graph"
+    /// Version of the artefact layout.
     public static let modelVersion = 1
+    /// The model name.
     public var name: String { Self.modelName }
+    /// The hyper-parameters it was trained with.
     public let configuration: Configuration
+    /// The catalogue, in column order.
     public let itemIDs: [ItemID]
+    /// Training visitors, in row order.
     public let userIDs: [VisitorID]
     /// The underlying meta-path model (scores, contributions, removal for fidelity).
     public let model: MetaPathRecommender
@@ -100,6 +113,7 @@ public struct GraphRecommender: Recommender {
         }
     }
 
+    /// Scores for a training visitor (from their stored history).
     public func scores(forUser user: Int) -> [Float] {
         guard user >= 0, user < histories.count else { return [Float](repeating: 0, count: itemIDs.count) }
         return scores(forHistory: histories[user])
@@ -111,6 +125,7 @@ public struct GraphRecommender: Recommender {
         return catalogueToDense.map { $0 >= 0 ? Float(dense[Int($0)]) : -.infinity }
     }
 
+    /// The `k` items with the most meta-path mass from `item` alone.
     public func similarItems(to item: Int, k: Int) -> [CurioRecommend.ScoredItem] {
         guard item >= 0, item < itemIDs.count else { return [] }
         let s = scores(forHistory: [HistoryEntry(item: item, weight: 1)])
@@ -132,6 +147,7 @@ public struct GraphRecommender: Recommender {
 
     // MARK: Artefact
 
+    /// The model as a saveable artefact (weights and training histories; not the graph).
     public func artefact() throws(RecommendError) -> ModelArtefact {
         var pointers: [Int32] = [0], items: [Int32] = [], weights: [Float] = [], times: [Double] = []
         for h in histories {

@@ -7,9 +7,11 @@ import CurioRecommend
 /// This is the pattern for any history-additive recommender: report one ``Evidence`` per additive term and let
 /// ``Explainer`` and ``Fidelity`` do the rest.
 public struct ItemKNNExplanations: ExplainableScorer {
+    /// The explained model.
     public let model: ItemKNNRecommender
     let index: [ItemID: Int]
 
+    /// Explanations for a trained ItemKNN model.
     public init(model: ItemKNNRecommender) {
         self.model = model
         index = Dictionary(model.itemIDs.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
@@ -30,6 +32,7 @@ public struct ItemKNNExplanations: ExplainableScorer {
         }
     }
 
+    /// The positive parts: one `co_visitation` piece of evidence per liked item.
     public func contributions(_ item: ItemID, history: [WeightedItem]) -> [Evidence] {
         parts(item, history: history).filter { $0.weight > 0 }
     }

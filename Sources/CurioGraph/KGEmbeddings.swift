@@ -13,9 +13,11 @@ public enum KGEmbeddingModel: String, Codable, Sendable, CaseIterable {
 
 /// Training settings for ``KGEmbeddingTrainer``.
 public struct KGEmbeddingOptions: Codable, Sendable, Hashable {
+    /// TransE or RotatE.
     public var model: KGEmbeddingModel
     /// Real dimensions of an entity vector (for RotatE, twice the number of complex dimensions; must be even).
     public var dimension: Int
+    /// Passes over the triples.
     public var epochs: Int
     /// Corrupted triples per positive (head or tail replaced by a random node of the same kind).
     public var negatives: Int
@@ -25,6 +27,7 @@ public struct KGEmbeddingOptions: Codable, Sendable, Hashable {
     public var adversarialTemperature: Float
     /// Learning rate of row-wise Adagrad.
     public var learningRate: Float
+    /// Seed of initialisation, shuffling and negative sampling.
     public var seed: UInt64
     /// Relations trained on (all when nil).
     public var relations: [Relation]?
@@ -34,6 +37,7 @@ public struct KGEmbeddingOptions: Codable, Sendable, Hashable {
     /// Worker threads for gradient computation (1 = sequential).
     public var threads: Int
 
+    /// Options with defaults (margin 4 for TransE, 6 for RotatE unless given).
     public init(model: KGEmbeddingModel = .rotatE, dimension: Int = 64, epochs: Int = 10, negatives: Int = 8,
                 margin: Float? = nil, adversarialTemperature: Float = 1, learningRate: Float = 0.05, seed: UInt64 = 42,
                 relations: [Relation]? = nil, batchSize: Int = 512, threads: Int = 2) {
@@ -53,15 +57,19 @@ public struct KGEmbeddingOptions: Codable, Sendable, Hashable {
 
 /// What training did.
 public struct KGEmbeddingReport: Codable, Sendable, Hashable {
+    /// Training triples.
     public var triples: Int
+    /// Nodes embedded.
     public var entities: Int
     /// Mean loss per positive triple, per epoch.
     public var epochLosses: [Double]
+    /// Wall-clock training time.
     public var seconds: Double
 }
 
 /// Trained knowledge-graph embeddings: one vector per node and per relation.
 public struct KGEmbeddings: Sendable, Equatable {
+    /// The model the vectors belong to.
     public let model: KGEmbeddingModel
     /// Floats per entity vector.
     public let dimension: Int

@@ -11,6 +11,7 @@ public struct GraphBuildOptions: Sendable, Hashable {
     /// Roles (lower-case) that make an item → agent edge ``Relation/relatedMaker`` instead of ``Relation/maker``.
     public var derivativeRoles: Set<String>
 
+    /// Options with the documented defaults.
     public init(maxDecadeSpan: Int = 20, maxCenturySpan: Int = 100, includeMaterials: Bool = true,
                 derivativeRoles: Set<String> = GraphBuildOptions.standardDerivativeRoles) {
         self.maxDecadeSpan = maxDecadeSpan
@@ -65,6 +66,7 @@ public struct KnowledgeGraphBuilder: Sendable {
     /// What was noticed so far.
     public private(set) var report = GraphBuildReport()
 
+    /// An empty builder.
     public init(options: GraphBuildOptions = GraphBuildOptions()) {
         self.options = options
         for r in Relation.allCases { _ = provenanceID(r.defaultProvenance) }

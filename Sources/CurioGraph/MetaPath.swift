@@ -22,6 +22,7 @@ public struct MetaPath: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Positions in `1..<half.count` whose nodes must differ between the two halves.
     public var distinctPositions: [Int]
 
+    /// A meta-path from its half, the evidence it gives and its distinct positions.
     public init(name: String, evidence: EvidenceKind, half: [Step], distinctPositions: [Int] = []) {
         self.name = name
         self.evidence = evidence
@@ -34,19 +35,25 @@ public struct MetaPath: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Whether the path uses the interaction graph.
     public var usesVisitors: Bool { half.contains(.visitors) }
 
+    /// Items by the same maker.
     public static let sameMaker = MetaPath(name: "item-maker-item", evidence: .sharedMaker, half: [.graph([.maker])])
+    /// Items after (or in the manner of) the same maker.
     public static let sameRelatedMaker = MetaPath(name: "item-after-item", evidence: .relatedMaker,
                                                   half: [.graph([.relatedMaker])])
+    /// Items depicting the same subject term.
     public static let sameSubject = MetaPath(name: "item-subject-item", evidence: .sharedSubject, half: [.graph([.about])])
     /// Different subject terms under the same broader concept.
     public static let broaderSubject = MetaPath(name: "item-subject-broader-subject-item", evidence: .broaderSubject,
                                                 half: [.graph([.about]), .graph([.broader])], distinctPositions: [1])
+    /// Items of the same movement.
     public static let sameMovement = MetaPath(name: "item-movement-item", evidence: .sameMovement,
                                               half: [.graph([.movement])])
     /// Different artists of the same movement.
     public static let makerMovement = MetaPath(name: "item-maker-movement-maker-item", evidence: .sameMovement,
                                                half: [.graph([.maker]), .graph([.agentMovement])], distinctPositions: [1])
+    /// Items of the same decade.
     public static let sameDecade = MetaPath(name: "item-decade-item", evidence: .samePeriod, half: [.graph([.decade])])
+    /// Items of the same century.
     public static let sameCentury = MetaPath(name: "item-century-item", evidence: .samePeriod, half: [.graph([.century])])
     /// Different artists born, active or dead in the same place.
     public static let samePlace = MetaPath(name: "item-maker-place-maker-item", evidence: .samePlace,
@@ -57,8 +64,11 @@ public struct MetaPath: Hashable, Sendable, Codable, CustomStringConvertible {
                                              half: [.graph([.maker]), .graph([.birthPlace, .deathPlace, .activePlace]),
                                                     .graph([.containedIn])],
                                              distinctPositions: [1, 2])
+    /// Items in the same medium.
     public static let sameMedium = MetaPath(name: "item-medium-item", evidence: .sharedMaterial, half: [.graph([.medium])])
+    /// Items on the same support.
     public static let sameSupport = MetaPath(name: "item-support-item", evidence: .sharedMaterial, half: [.graph([.support])])
+    /// Items of the same classification.
     public static let sameClassification = MetaPath(name: "item-classification-item", evidence: .sharedClassification,
                                                     half: [.graph([.classification])])
     /// Items shared by the same visitors (the interaction graph).

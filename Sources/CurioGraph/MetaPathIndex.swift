@@ -2,8 +2,11 @@ import CurioCore
 
 /// One of a visitor's items and how much it counts (a like 1, a view less, a rating scaled).
 public struct WeightedItem: Hashable, Sendable, Codable {
+    /// The visitor's item.
     public var item: ItemID
+    /// How much the item counts (positive).
     public var weight: Double
+    /// An item with its weight.
     public init(_ item: ItemID, weight: Double = 1) {
         self.item = item
         self.weight = weight
@@ -12,8 +15,11 @@ public struct WeightedItem: Hashable, Sendable, Codable {
 
 /// An item with its score.
 public struct RankedItem: Hashable, Sendable, Codable {
+    /// The item.
     public var item: ItemID
+    /// Its score.
     public var score: Double
+    /// An item with its score.
     public init(item: ItemID, score: Double) {
         self.item = item
         self.score = score
@@ -26,7 +32,9 @@ public struct RankedItem: Hashable, Sendable, Codable {
 /// chosen with probability 1/degree (going out from the liked item, then back down from the middle node to the
 /// candidate), so hubs such as `paper` or `19th century` say little and specific links say a lot.
 public struct MetaPathIndex: Sendable {
+    /// The graph the meta-paths are compiled against.
     public let graph: KnowledgeGraph
+    /// The meta-paths, in feature order.
     public let metaPaths: [MetaPath]
     let compiled: [CompiledMetaPath]
     /// Visitors of the interaction graph, sorted.

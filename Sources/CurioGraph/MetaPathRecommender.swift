@@ -12,6 +12,7 @@ public enum EvidenceRemoval: String, Sendable, Codable, CaseIterable {
 
 /// Options for learning meta-path weights from interactions.
 public struct MetaPathFitOptions: Sendable, Hashable, Codable {
+    /// Seed of visitor, positive and negative sampling.
     public var seed: UInt64
     /// Positive items sampled per visitor (each scored against the rest of the visitor's items).
     public var positivesPerVisitor: Int
@@ -21,10 +22,12 @@ public struct MetaPathFitOptions: Sendable, Hashable, Codable {
     public var maxVisitors: Int
     /// Full-batch projected Adam iterations.
     public var iterations: Int
+    /// Adam learning rate.
     public var learningRate: Double
     /// L2 penalty on the (scaled) weights.
     public var l2: Double
 
+    /// Options with defaults.
     public init(seed: UInt64 = 42, positivesPerVisitor: Int = 4, negativesPerPositive: Int = 4, maxVisitors: Int = 3_000,
                 iterations: Int = 400, learningRate: Double = 0.05, l2: Double = 1e-4) {
         self.seed = seed
@@ -45,6 +48,7 @@ public struct MetaPathFitReport: Sendable, Hashable, Codable {
     public var pairs: Int
     /// Mean BPR loss with all scaled weights at 1 (before) and after learning.
     public var lossBefore: Double
+    /// Mean BPR loss after learning.
     public var lossAfter: Double
     /// Fraction of training pairs ranked correctly after learning.
     public var pairwiseAccuracy: Double
@@ -61,6 +65,7 @@ public struct MetaPathFitReport: Sendable, Hashable, Codable {
 /// histories), so every path instance adds to the score and ``contributions(_:history:)`` is an exact
 /// decomposition of it: the contributions sum to the score.
 public struct MetaPathRecommender: Sendable {
+    /// The compiled meta-paths.
     public let index: MetaPathIndex
     /// Weight per meta-path (same order as ``MetaPathIndex/metaPaths``), non-negative.
     public var weights: [Double]

@@ -18,9 +18,13 @@ public enum RDFTerm: Hashable, Sendable, CustomStringConvertible {
 
 /// One RDF triple.
 public struct RDFTriple: Hashable, Sendable, CustomStringConvertible {
+    /// Subject (IRI or blank node).
     public var subject: RDFTerm
+    /// Predicate IRI.
     public var predicate: String
+    /// Object (IRI, blank node or literal).
     public var object: RDFTerm
+    /// A triple.
     public init(_ subject: RDFTerm, _ predicate: String, _ object: RDFTerm) {
         self.subject = subject
         self.predicate = predicate

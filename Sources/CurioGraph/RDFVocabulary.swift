@@ -5,12 +5,19 @@
 /// equivalent, edge provenance). Each relation and each node kind maps to exactly one IRI, so an exported
 /// graph reads back unambiguously.
 public enum RDFVocabulary {
+    /// RDF namespace.
     public static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    /// RDF Schema namespace.
     public static let rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    /// schema.org namespace.
     public static let schema = "http://schema.org/"
+    /// CIDOC-CRM namespace (as used by Linked Art).
     public static let crm = "http://www.cidoc-crm.org/cidoc-crm/"
+    /// SKOS namespace.
     public static let skos = "http://www.w3.org/2004/02/skos/core#"
+    /// Curio's own namespace.
     public static let curio = "https://w3id.org/curio/ns#"
+    /// XML Schema datatypes namespace.
     public static let xsd = "http://www.w3.org/2001/XMLSchema#"
 
     /// Prefixes used in JSON-LD contexts and documentation.
@@ -18,11 +25,17 @@ public enum RDFVocabulary {
         ("rdf", rdf), ("rdfs", rdfs), ("schema", schema), ("crm", crm), ("skos", skos), ("curio", curio),
     ]
 
+    /// `rdf:type`.
     public static let type = rdf + "type"
+    /// `rdfs:label`.
     public static let label = rdfs + "label"
+    /// `rdf:Statement`.
     public static let statement = rdf + "Statement"
+    /// `rdf:subject`.
     public static let subject = rdf + "subject"
+    /// `rdf:predicate`.
     public static let predicate = rdf + "predicate"
+    /// `rdf:object`.
     public static let object = rdf + "object"
     /// Source field an edge came from, attached to a reified `rdf:Statement` when it differs from the default.
     public static let provenance = curio + "provenance"
@@ -83,6 +96,7 @@ public enum RDFVocabulary {
 /// so `tate:artist:38` becomes `https://example.org/id/agent/tate:artist:38` and `oil paint` becomes
 /// `…/material/oil%20paint`.
 public struct NodeIRIs: Sendable, Hashable {
+    /// The base all node IRIs start with.
     public let base: String
 
     /// - Throws: ``GraphError/badParameter(name:reason:)`` unless `base` is an absolute IRI ending in `/` or `#`
