@@ -58,12 +58,9 @@ let package = Package(
         // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
         .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
-        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
+        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioImaging", "CurioMath",
+                                                              "CurioCore"],
                           path: "Benchmarks/CurioBench"),
-
-        // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
-        .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
-                          path: "Benchmarks/CurioImageBench"),
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
