@@ -60,7 +60,8 @@ let package = Package(
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
-        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
+        .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioImaging", "CurioMath",
+                                                              "CurioCore"],
                           path: "Benchmarks/CurioBench"),
         // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
         .executableTarget(name: "curio-graph-bench",
@@ -68,8 +69,6 @@ let package = Package(
                           path: "Benchmarks/GraphBench"),
 
         // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
-        .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
-                          path: "Benchmarks/CurioImageBench"),
         .executableTarget(name: "curio-bench-recommend",
                           dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
                           path: "Benchmarks/RecommendBench"),

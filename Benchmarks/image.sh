@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Image encoding: Curio (libvips decode + Swift EfficientNet-Lite0) vs PyTorch (Pillow decode + the same network
+# Image encoding: Curio (`curio-bench image`: libvips decode + Swift EfficientNet-Lite0) vs PyTorch (Pillow decode + the same network
 # written in plain PyTorch, loading the same .pth), on the same paintings and the same number of threads.
 # Then Curio alone on all 4,378 paintings: images/s and peak RSS. Ratio (Curio ÷ PyTorch, > 1 = Curio faster) last.
 #
@@ -27,8 +27,8 @@ if ! "$VENV/bin/python" -c "import torch, PIL, numpy" 2>/dev/null; then
   [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q -r Benchmarks/requirements-image.txt
 fi
-swift build -c release --product curio-image-bench >/dev/null
-BIN=.build/release/curio-image-bench
+swift build -c release --product curio-bench >/dev/null
+BIN=(.build/release/curio-bench image)
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
@@ -48,7 +48,7 @@ best_of() {
 
 echo "EfficientNet-Lite0 image encoding, $N paintings from $IMAGES_DIR, $THREADS threads, best of $REPEATS" \
   "(OpenBLAS core: ${OPENBLAS_CORETYPE:-auto-detected})"
-curio=$(best_of "$BIN" --images "$IMAGES_DIR" --limit "$N" --threads "$THREADS" --features "$WORK/curio.f32")
+curio=$(best_of "${BIN[@]}" --images "$IMAGES_DIR" --limit "$N" --threads "$THREADS" --features "$WORK/curio.f32")
 torch=$(best_of "$VENV/bin/python" Benchmarks/image_torch.py --images "$IMAGES_DIR" --checkpoint "$CHECKPOINT" \
   --limit "$N" --threads "$THREADS" --features "$WORK/torch.f32" 2>/dev/null)
 agreement=$("$VENV/bin/python" - "$WORK/curio.f32" "$WORK/torch.f32" <<'PY'
@@ -67,7 +67,7 @@ done
 echo "feature cosine Curio vs PyTorch: $agreement"
 
 if [ "${BENCH_FULL:-1}" = 1 ]; then
-  all=$("$BIN" --images "$IMAGES_DIR" --threads "$THREADS" | tail -1)
+  all=$("${BIN[@]}" --images "$IMAGES_DIR" --threads "$THREADS" | tail -1)
   printf "all %s paintings (Curio): %.1f images/s (decode %.1fs, network %.1fs), peak RSS %.0f MiB\n" \
     "$(field "$all" images)" "$(field "$all" images_per_second)" "$(field "$all" decode_seconds)" \
     "$(field "$all" encode_seconds)" "$(field "$all" peak_rss_mib)"

@@ -9,6 +9,7 @@ import Foundation
 let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)] = [
     ("sgemm", "sgemm GFLOP/s on n×n×n (the machine's BLAS reference)", SGEMMBenchmark.run),
     ("text", "MiniLM text encoding: throughput on corpora, single-query latency", TextBenchmark.run),
+    ("image", "EfficientNet-Lite0 image encoding: decode + network throughput, peak RSS", ImageBenchmark.run),
 ]
 
 @MainActor func printUsage() {

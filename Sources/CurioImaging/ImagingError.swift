@@ -16,6 +16,7 @@ public enum ImagingError: Error, CustomStringConvertible, Sendable, Equatable {
     /// libvips could not be started.
     case libraryUnavailable(reason: String)
 
+    /// A curator-readable message naming the file.
     public var description: String {
         switch self {
         case let .unreadable(file, reason): "\(file): cannot read image file: \(reason)"
