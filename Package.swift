@@ -38,7 +38,10 @@ let package = Package(
         .target(name: "CurioCompression", dependencies: ["CZlib"]),
         .target(name: "CurioStore", dependencies: ["CurioCore", "CSQLite"]),
         .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression"]),
-        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
+        // The neural kernels run ~30x slower unoptimised, and the tests run the real model: optimise this module
+        // in debug builds too (remove the setting to step through it in a debugger).
+        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),

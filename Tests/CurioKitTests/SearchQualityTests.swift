@@ -55,8 +55,8 @@ struct SearchQualityTests {
         Judged(query: "portraits of old men", isRelevant: any("man, old")),
     ]
 
-    /// Every `stride`-th Tate artwork that has subject terms (a fixed, unbiased sample of about 1,500).
-    static let stride = 40
+    /// Every `stride`-th Tate artwork that has subject terms (a fixed, unbiased sample of about 1,000).
+    static let stride = 60
 
     /// NDCG@k with binary relevance; the ideal ranking puts all `relevantCount` relevant items first.
     static func ndcg(_ ranked: [ItemID], relevant: Set<ItemID>, k: Int = 10) -> Double {
@@ -90,7 +90,7 @@ struct SearchQualityTests {
         let curio = try Curio.create(at: folder.appendingPathComponent("curio.db").path)
         _ = try curio.ingest(format: .tate, paths: [folder])
         let embedded = try curio.embedItems()
-        #expect(embedded.items > 1_000 && embedded.embedded == embedded.items)
+        #expect(embedded.items > 900 && embedded.embedded == embedded.items)
 
         // 3. Judge every query with its rule over the items' subject labels.
         var labels: [ItemID: Set<String>] = [:]
