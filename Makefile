@@ -45,6 +45,7 @@ demo: setup
 	@mkdir -p var
 	$(RELEASE_BIN) init --db $(DEMO_DB)
 	$(RELEASE_BIN) ingest --db $(DEMO_DB) --format tate data/sample/tate
+	$(RELEASE_BIN) embed --db $(DEMO_DB)
 	$(RELEASE_BIN) stats --db $(DEMO_DB)
 	$(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
 
