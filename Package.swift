@@ -41,7 +41,10 @@ let package = Package(
         .target(name: "CurioCompression", dependencies: ["CZlib"]),
         .target(name: "CurioStore", dependencies: ["CurioCore", "CSQLite"]),
         .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression"]),
-        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
+        // The neural kernels run ~30x slower unoptimised, and the tests run the real model: optimise this module
+        // in debug builds too (remove the setting to step through it in a debugger).
+        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
@@ -94,7 +97,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
-        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue"],
+        .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue",
+                                                         "CurioCompression", "CurioNeural"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits"]),
     ]

@@ -3,7 +3,7 @@ import CurioNeural
 import Foundation
 
 /// `curio-bench text --short FILE --long FILE [--repeat R] [--latency-runs N] [--mode batches|blas|single|all]
-/// [--embeddings-out DIR]`
+/// [--embeddings-out DIR] [--latency-only]`
 ///
 /// Throughput (texts/s, best of R after a warm-up) of `TextEncoder.encodeMatrix` on each corpus — tokenisation
 /// included, as for the peer — the encoder's achieved GFLOP/s (exact FLOP count of the forward passes) against the
@@ -30,7 +30,7 @@ enum TextBenchmark {
         let peakSingle = SGEMMBenchmark.gflops(n: 1024, threads: 1, repeats: 5)
         BenchSupport.emit(["benchmark": "text-setup", "model": encoder.modelID, "load_seconds": loadSeconds,
                            "sgemm_gflops": peak, "sgemm_gflops_1thread": peakSingle, "cores": cores])
-        let modes = mode == "all" ? ["batches", "blas", "single"] : [mode]
+        let modes = options.flag("latency-only") ? [] : mode == "all" ? ["batches", "blas", "single"] : [mode]
         for m in modes {
             switch m {
             case "batches": encoder.parallelism = cores; BLAS.setThreadCount(cores)

@@ -103,6 +103,13 @@ final class TextSearchCache: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The model id of the encoder in use, without loading it: an injected encoder's, else the installed model's.
+    var modelID: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return encoder?.modelID ?? ModelRegistry.miniLM.modelID
+    }
+
     /// The cached index when it is still at `revision`, else a freshly loaded one.
     func index(model: String, revision: Int, load: () throws -> ItemVectorSet) throws -> SemanticIndex {
         lock.lock()
@@ -209,15 +216,14 @@ extension Curio {
 
     /// The `limit` items whose text embeddings are closest to the embedding of `text`, best first.
     public func semanticRanking(_ text: String, limit: Int) throws -> [(item: ItemID, score: Float)] {
-        let encoder = try textEncoder()
+        // Check for stored embeddings before loading the model, so that a collection without any stays cheap.
+        let model = textSearch.modelID
         let vectors = try vectorStore
-        let revision = try vectors.vectorRevision(model: encoder.modelID)
-        guard revision > 0 else { throw TextSearchError.notEmbedded(model: encoder.modelID) }
-        let semantic = try textSearch.index(model: encoder.modelID, revision: revision) {
-            try vectors.vectors(model: encoder.modelID)
-        }
-        guard semantic.index.count > 0 else { throw TextSearchError.notEmbedded(model: encoder.modelID) }
-        let query = try encoder.encode(text)
+        let revision = try vectors.vectorRevision(model: model)
+        guard revision > 0 else { throw TextSearchError.notEmbedded(model: model) }
+        let semantic = try textSearch.index(model: model, revision: revision) { try vectors.vectors(model: model) }
+        guard semantic.index.count > 0 else { throw TextSearchError.notEmbedded(model: model) }
+        let query = try textEncoder().encode(text)
         return semantic.index.search(query, k: limit).map { (semantic.items[$0.index], $0.score) }
     }
 

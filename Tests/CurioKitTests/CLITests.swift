@@ -228,4 +228,32 @@ import Testing
         guard done.wait(timeout: .now() + 10) == .success else { return nil }
         return box.out
     }
+
+    @Test func embedThenSearchInEveryMode() throws {
+        #expect(try cli.run(["init"]).status == 0)
+        #expect(try cli.run(["ingest", "--format", "tate", tate]).status == 0)
+        let before = try cli.run(["search", "horse", "--mode", "semantic"])
+        #expect(before.status == ExitCode.unavailable.rawValue)
+        #expect(before.stderr.contains("curio embed"))
+        let fallback = try cli.run(["search", "horse", "--json"])
+        #expect(fallback.status == 0)
+        #expect(fallback.json["mode"] as? String == "lexical")
+
+        let embed = try cli.run(["embed", "--json"])
+        #expect(embed.status == 0, "\(embed.stderr)")
+        #expect(embed.json["embedded"] as? Int == 6)
+        #expect(embed.json["model"] as? String == "all-MiniLM-L6-v2@gt-0.1.0")
+        #expect(try cli.run(["embed", "--json"]).json["unchanged"] as? Int == 6)
+
+        for mode in ["lexical", "semantic", "hybrid"] {
+            let result = try cli.run(["search", "horse", "--mode", mode, "--k", "3", "--json"])
+            #expect(result.status == 0, "\(mode): \(result.stderr)")
+            #expect(result.json["mode"] as? String == mode)
+            let first = (result.json["results"] as? [[String: Any]])?.first?["item"] as? [String: Any]
+            #expect(first?["id"] as? String == "A00170", "\(mode) should rank Horse’s Head first")
+        }
+        let bad = try cli.run(["search", "horse", "--mode", "fuzzy"])
+        #expect(bad.status == ExitCode.usage.rawValue)
+        #expect(bad.stderr.contains("lexical, semantic or hybrid"))
+    }
 }

@@ -113,6 +113,7 @@ import Testing
         ("/v1/search", ["q"]),
         ("/v1/search?q=sea&k=0", ["k"]),
         ("/v1/search?q=sea&k=101", ["k"]),
+        ("/v1/search?q=sea&mode=fuzzy", ["mode"]),
         ("/v1/items/N00001?verbose=1", ["verbose"]),
     ])
     func invalidQueryParametersAre400ProblemsListingEachParameter(target: String, parameters: [String]) throws {
@@ -146,6 +147,19 @@ import Testing
 
         let none = try server.client.get("/v1/search?q=zzzyzx")
         #expect((none.object["results"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test func semanticSearchWithoutEmbeddingsIsA503ThatSaysWhatToRun() throws {
+        let server = try TestServer()
+        let semantic = try server.client.get("/v1/search?q=storm&mode=semantic")
+        #expect(semantic.status == 503)
+        #expect(semantic.object["type"] as? String == "/v1/problems/search-unavailable")
+        #expect((semantic.object["detail"] as? String)?.contains("curio embed") == true)
+        let hybrid = try server.client.get("/v1/search?q=storm&mode=hybrid")
+        #expect(hybrid.status == 200)
+        #expect(hybrid.object["mode"] as? String == "lexical")
+        let lexical = try server.client.get("/v1/search?q=storm&mode=lexical")
+        #expect(lexical.object["mode"] as? String == "lexical")
     }
 
     @Test func searchTreatsOperatorCharactersAsText() throws {
