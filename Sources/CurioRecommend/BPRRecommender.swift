@@ -126,7 +126,11 @@ public struct BPRRecommender: TrainableRecommender {
                                             defer { grad.deallocate() }
                                             deltas[t].withUnsafeMutableBufferPointer { dBuffer in
                                                 biasDeltas[t].withUnsafeMutableBufferPointer { dbBuffer in
+                                                  touchedFlags[t].withUnsafeMutableBufferPointer { flags in
                                                     let d = dBuffer.baseAddress!, db = dbBuffer.baseAddress!
+                                                    var list = touchedLists[t]
+                                                    touchedLists[t] = []
+                                                    defer { touchedLists[t] = list }
                                                     for s in blockStart..<blockEnd {
                                                         let entry = Int(orderBuffer[s])
                                                         let u = Int(ownerBuffer[entry])
@@ -160,15 +164,16 @@ public struct BPRRecommender: TrainableRecommender {
                                                             db[i] += rate * (g - reg * b[i])
                                                             db[j] += rate * (-g - reg * b[j])
                                                         }
-                                                        if !touchedFlags[t][i] {
-                                                            touchedFlags[t][i] = true
-                                                            touchedLists[t].append(Int32(i))
+                                                        if !flags[i] {
+                                                            flags[i] = true
+                                                            list.append(Int32(i))
                                                         }
-                                                        if !touchedFlags[t][j] {
-                                                            touchedFlags[t][j] = true
-                                                            touchedLists[t].append(Int32(j))
+                                                        if !flags[j] {
+                                                            flags[j] = true
+                                                            list.append(Int32(j))
                                                         }
                                                     }
+                                                  }
                                                 }
                                             }
                                         }
@@ -184,18 +189,29 @@ public struct BPRRecommender: TrainableRecommender {
                     }
                 }
                 // Merge the deltas in thread order (deterministic), then clear them.
-                for t in 0..<threads {
-                    for item in touched[t] {
-                        let row = Int(item) * k
-                        for f in 0..<k {
-                            items.storage[row + f] += itemDelta[t][row + f]
-                            itemDelta[t][row + f] = 0
+                items.storage.withUnsafeMutableBufferPointer { qBuffer in
+                    bias.withUnsafeMutableBufferPointer { bBuffer in
+                        let q = qBuffer.baseAddress!, b = bBuffer.baseAddress!
+                        for t in 0..<threads {
+                            itemDelta[t].withUnsafeMutableBufferPointer { dBuffer in
+                                biasDelta[t].withUnsafeMutableBufferPointer { dbBuffer in
+                                    isTouched[t].withUnsafeMutableBufferPointer { flags in
+                                        let d = dBuffer.baseAddress!, db = dbBuffer.baseAddress!
+                                        for item in touched[t] {
+                                            let i = Int(item)
+                                            let row = i * k
+                                            VectorKernels.axpy(1, d + row, q + row, count: k)
+                                            (d + row).update(repeating: 0, count: k)
+                                            b[i] += db[i]
+                                            db[i] = 0
+                                            flags[i] = false
+                                        }
+                                    }
+                                }
+                            }
+                            touched[t].removeAll(keepingCapacity: true)
                         }
-                        bias[Int(item)] += biasDelta[t][Int(item)]
-                        biasDelta[t][Int(item)] = 0
-                        isTouched[t][Int(item)] = false
                     }
-                    touched[t].removeAll(keepingCapacity: true)
                 }
                 blockStart = blockEnd
                 blockNumber += 1
