@@ -111,6 +111,7 @@ public struct BPRRecommender: TrainableRecommender {
                     items.storage.withUnsafeBufferPointer { iBuffer in
                         bias.withUnsafeBufferPointer { bBuffer in
                             x.columnIndices.withUnsafeBufferPointer { cols in
+                              x.rowPointers.withUnsafeBufferPointer { rowPointerBuffer in
                                 order.withUnsafeBufferPointer { orderBuffer in
                                     owner.withUnsafeBufferPointer { ownerBuffer in
                                         itemDelta.withUnsafeMutableBufferPointer { deltas in
@@ -119,6 +120,7 @@ public struct BPRRecommender: TrainableRecommender {
                                                     isTouched.withUnsafeMutableBufferPointer { touchedFlags in
                                     let pu0 = uBuffer.baseAddress!, q0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
                                     let c = cols.baseAddress!
+                                    let rp = rowPointerBuffer.baseAddress!
                                     Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
                                         for t in range {
                                             var rng = SeededRandom(seed: seed, stream: streamBase | UInt64(t))
@@ -137,7 +139,7 @@ public struct BPRRecommender: TrainableRecommender {
                                                         // Each visitor belongs to one thread: their vector has one writer.
                                                         if u % threads != t { continue }
                                                         let i = Int(c[entry])
-                                                        let start = x.rowPointers[u], end = x.rowPointers[u + 1]
+                                                        let start = rp[u], end = rp[u + 1]
                                                         if end - start >= nItems { continue }
                                                         var j = rng.nextInt(below: nItems)
                                                         var attempts = 0
@@ -153,13 +155,8 @@ public struct BPRRecommender: TrainableRecommender {
                                                         score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
                                                         let g = 1 / (1 + expf(score))
                                                         let di = d + i * k, dj = d + j * k
-                                                        for f in 0..<k {
-                                                            let pf = p[f], vi = qi[f], vj = qj[f]
-                                                            grad[f] = g * (vi - vj) - reg * pf
-                                                            di[f] += rate * (g * pf - reg * vi)
-                                                            dj[f] += rate * (-g * pf - reg * vj)
-                                                        }
-                                                        for f in 0..<k { p[f] += rate * grad[f] }
+                                                        Self.update(p: p, qi: qi, qj: qj, di: di, dj: dj, grad: grad,
+                                                                    g: g, rate: rate, reg: reg, k: k)
                                                         if useBias {
                                                             db[i] += rate * (g - reg * b[i])
                                                             db[j] += rate * (-g - reg * b[j])
@@ -185,6 +182,7 @@ public struct BPRRecommender: TrainableRecommender {
                                     }
                                 }
                             }
+                              }
                         }
                     }
                 }
@@ -220,6 +218,38 @@ public struct BPRRecommender: TrainableRecommender {
         }
         return BPRRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
                               userFactors: users, itemFactors: items, itemBiases: bias, seed: seed)
+    }
+
+    /// One SGD step for a (visitor, positive, negative) triple: the visitor vector is updated in place, the item
+    /// updates go to the deltas `di`, `dj` (item vectors are read, not written). 8-wide SIMD with a scalar tail.
+    @inline(__always)
+    static func update(p: UnsafeMutablePointer<Float>, qi: UnsafePointer<Float>, qj: UnsafePointer<Float>,
+                       di: UnsafeMutablePointer<Float>, dj: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                       g: Float, rate: Float, reg: Float, k: Int) {
+        var f = 0
+        let vg = SIMD8<Float>(repeating: g), vrate = SIMD8<Float>(repeating: rate), vreg = SIMD8<Float>(repeating: reg)
+        let rp = UnsafeMutableRawPointer(p), rqi = UnsafeRawPointer(qi), rqj = UnsafeRawPointer(qj)
+        let rdi = UnsafeMutableRawPointer(di), rdj = UnsafeMutableRawPointer(dj)
+        while f + 8 <= k {
+            let o = f * 4
+            let pf = rp.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vi = rqi.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vj = rqj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let newP = pf + vrate * (vg * (vi - vj) - vreg * pf)
+            let newDi = rdi.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + vrate * (vg * pf - vreg * vi)
+            let newDj = rdj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + vrate * (-vg * pf - vreg * vj)
+            rdi.storeBytes(of: newDi, toByteOffset: o, as: SIMD8<Float>.self)
+            rdj.storeBytes(of: newDj, toByteOffset: o, as: SIMD8<Float>.self)
+            rp.storeBytes(of: newP, toByteOffset: o, as: SIMD8<Float>.self)
+            f += 8
+        }
+        while f < k {
+            let pf = p[f], vi = qi[f], vj = qj[f]
+            p[f] = pf + rate * (g * (vi - vj) - reg * pf)
+            di[f] += rate * (g * pf - reg * vi)
+            dj[f] += rate * (-g * pf - reg * vj)
+            f += 1
+        }
     }
 
     /// Binary search for `column` in the sorted columns `cols[start..<end]`.
