@@ -124,8 +124,6 @@ public struct BPRRecommender: TrainableRecommender {
                                     Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
                                         for t in range {
                                             var rng = SeededRandom(seed: seed, stream: streamBase | UInt64(t))
-                                            let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                                            defer { grad.deallocate() }
                                             deltas[t].withUnsafeMutableBufferPointer { dBuffer in
                                                 biasDeltas[t].withUnsafeMutableBufferPointer { dbBuffer in
                                                   touchedFlags[t].withUnsafeMutableBufferPointer { flags in
@@ -155,7 +153,7 @@ public struct BPRRecommender: TrainableRecommender {
                                                         score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
                                                         let g = 1 / (1 + expf(score))
                                                         let di = d + i * k, dj = d + j * k
-                                                        Self.update(p: p, qi: qi, qj: qj, di: di, dj: dj, grad: grad,
+                                                        Self.update(p: p, qi: qi, qj: qj, di: di, dj: dj,
                                                                     g: g, rate: rate, reg: reg, k: k)
                                                         if useBias {
                                                             db[i] += rate * (g - reg * b[i])
@@ -224,7 +222,7 @@ public struct BPRRecommender: TrainableRecommender {
     /// updates go to the deltas `di`, `dj` (item vectors are read, not written). 8-wide SIMD with a scalar tail.
     @inline(__always)
     static func update(p: UnsafeMutablePointer<Float>, qi: UnsafePointer<Float>, qj: UnsafePointer<Float>,
-                       di: UnsafeMutablePointer<Float>, dj: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>,
+                       di: UnsafeMutablePointer<Float>, dj: UnsafeMutablePointer<Float>,
                        g: Float, rate: Float, reg: Float, k: Int) {
         var f = 0
         let vg = SIMD8<Float>(repeating: g), vrate = SIMD8<Float>(repeating: rate), vreg = SIMD8<Float>(repeating: reg)
