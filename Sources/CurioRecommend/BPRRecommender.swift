@@ -90,8 +90,6 @@ public struct BPRRecommender: TrainableRecommender {
         var learningRate = configuration.learningRate
         let reg = configuration.regularization
         let useBias = configuration.itemBias
-        let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
-        defer { grad.deallocate() }
         let threads = configuration.threads
         let block = configuration.blockSize
         // Per-thread item deltas (dense, cleared row by row after each merge) and touched lists.
