@@ -15,6 +15,8 @@ struct Options {
     var python = ProcessInfo.processInfo.environment["CURIO_BENCH_PYTHON"]
         ?? (ProcessInfo.processInfo.environment["HOME"] ?? "") + "/.cache/curio/bench-venv/bin/python"
     var skipPeers = false
+    /// Reuse peer results already in the work folder (same data: same visitors and seed) instead of rerunning them.
+    var reusePeers = false
     var tate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/tate")
     var epochsBPR = 30
@@ -36,6 +38,7 @@ struct Options {
             case "--python": python = value()
             case "--tate": tate = URL(fileURLWithPath: value())
             case "--skip-peers": skipPeers = true
+            case "--reuse-peers": reusePeers = true
             case "--bpr-epochs": epochsBPR = Int(value()) ?? epochsBPR
             case "--vbpr-epochs": epochsVBPR = Int(value()) ?? epochsVBPR
             case "--vbpr-batch": batchVBPR = Int(value()) ?? batchVBPR
@@ -142,7 +145,13 @@ func run() throws {
     if !options.skipPeers {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("recommend_peers.py")
-        try? FileManager.default.removeItem(at: dir.appendingPathComponent("times.tsv"))
+        let timesFile = dir.appendingPathComponent("times.tsv")
+        let previous = (try? String(contentsOf: timesFile, encoding: .utf8)) ?? ""
+        let reuse = options.reusePeers && ["implicit_als", "cornac_bpr", "cornac_vbpr"].allSatisfy { previous.contains($0) }
+        if reuse {
+            log("reusing peer results in \(dir.path)")
+        } else {
+        try? FileManager.default.removeItem(at: timesFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: options.python)
         process.arguments = [script.path, dir.path]
@@ -156,6 +165,7 @@ func run() throws {
             process.waitUntilExit()
         } else if process.terminationStatus != 0 {
             log("peer script failed with status \(process.terminationStatus); reporting those that finished")
+        }
         }
         let times = (try? String(contentsOf: dir.appendingPathComponent("times.tsv"), encoding: .utf8)) ?? ""
         for line in times.split(separator: "\n") {
