@@ -83,13 +83,12 @@ func profileBPR(_ directory: String) throws {
         try ALSRecommender.train(on: TrainingData(interactions: m), configuration: .init(factors: 64, regularization: 0.1, alpha: 2, iterations: 15, cgSteps: 3), seed: 1)
     }
     print("ALS k=64, 15 iterations: \(String(format: "%.2f", alsSeconds)) s")
-    for (threads, block) in [(1, 4096), (2, 4096)] {
+    for threads in [1, 2] {
         var c = BPRRecommender.Configuration(factors: 64, learningRate: 0.05, regularization: 0.002, epochs: 10)
         c.decay = 1
         c.threads = threads
-        c.blockSize = block
         let (_, seconds) = try timed { try BPRRecommender.train(on: TrainingData(interactions: m), configuration: c, seed: 1) }
-        print("BPR threads \(threads) block \(block): \(String(format: "%.2f", seconds)) s for 10 epochs")
+        print("BPR threads \(threads): \(String(format: "%.2f", seconds)) s for 10 epochs")
     }
 }
 
