@@ -15,6 +15,8 @@ struct Options {
     var python = ProcessInfo.processInfo.environment["CURIO_BENCH_PYTHON"]
         ?? (ProcessInfo.processInfo.environment["HOME"] ?? "") + "/.cache/curio/bench-venv/bin/python"
     var skipPeers = false
+    /// Reuse peer results already in the work folder (same data: same visitors and seed) instead of rerunning them.
+    var reusePeers = false
     var tate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/tate")
     var epochsBPR = 30
@@ -36,6 +38,7 @@ struct Options {
             case "--python": python = value()
             case "--tate": tate = URL(fileURLWithPath: value())
             case "--skip-peers": skipPeers = true
+            case "--reuse-peers": reusePeers = true
             case "--bpr-epochs": epochsBPR = Int(value()) ?? epochsBPR
             case "--vbpr-epochs": epochsVBPR = Int(value()) ?? epochsVBPR
             case "--vbpr-batch": batchVBPR = Int(value()) ?? batchVBPR
@@ -59,7 +62,41 @@ func timed<T>(_ body: () throws -> T) rethrows -> (T, Double) {
     return (value, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
 }
 
+/// `--profile-bpr DIR`: times ALS, and BPR with one and two workers, on a training matrix exported by a previous run
+/// (quick re-measurement when the machine is quiet).
+func profileBPR(_ directory: String) throws {
+    let text = try String(contentsOfFile: directory + "/train.tsv", encoding: .utf8)
+    var entries: [Interaction] = []
+    var users = 0, items = 0
+    for line in text.split(separator: "\n") {
+        let p = line.split(separator: "\t")
+        guard p.count == 3, let u = Int(p[0]), let i = Int(p[1]), let w = Float(p[2]) else { continue }
+        entries.append(Interaction(user: u, item: i, weight: w, time: 0))
+        users = max(users, u + 1)
+        items = max(items, i + 1)
+    }
+    let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: directory + "/meta.json"))) as? [String: Any]
+    items = max(items, meta?["items"] as? Int ?? items)
+    let m = try InteractionMatrix(userIDs: (0..<users).map { VisitorID("u\($0)") }, itemIDs: (0..<items).map { ItemID("i\($0)") },
+                                  interactions: entries)
+    let (_, alsSeconds) = try timed {
+        try ALSRecommender.train(on: TrainingData(interactions: m), configuration: .init(factors: 64, regularization: 0.1, alpha: 2, iterations: 15, cgSteps: 3), seed: 1)
+    }
+    print("ALS k=64, 15 iterations: \(String(format: "%.2f", alsSeconds)) s")
+    for threads in [1, 2] {
+        var c = BPRRecommender.Configuration(factors: 64, learningRate: 0.05, regularization: 0.002, epochs: 10)
+        c.decay = 1
+        c.threads = threads
+        let (_, seconds) = try timed { try BPRRecommender.train(on: TrainingData(interactions: m), configuration: c, seed: 1) }
+        print("BPR threads \(threads): \(String(format: "%.2f", seconds)) s for 10 epochs")
+    }
+}
+
 func run() throws {
+    if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--profile-bpr" {
+        try profileBPR(CommandLine.arguments[2])
+        return
+    }
     let options = Options(Array(CommandLine.arguments.dropFirst()))
     try FileManager.default.createDirectory(at: options.work, withIntermediateDirectories: true)
 
@@ -142,7 +179,13 @@ func run() throws {
     if !options.skipPeers {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("recommend_peers.py")
-        try? FileManager.default.removeItem(at: dir.appendingPathComponent("times.tsv"))
+        let timesFile = dir.appendingPathComponent("times.tsv")
+        let previous = (try? String(contentsOf: timesFile, encoding: .utf8)) ?? ""
+        let reuse = options.reusePeers && ["implicit_als", "cornac_bpr", "cornac_vbpr"].allSatisfy { previous.contains($0) }
+        if reuse {
+            log("reusing peer results in \(dir.path)")
+        } else {
+        try? FileManager.default.removeItem(at: timesFile)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: options.python)
         process.arguments = [script.path, dir.path]
@@ -156,6 +199,7 @@ func run() throws {
             process.waitUntilExit()
         } else if process.terminationStatus != 0 {
             log("peer script failed with status \(process.terminationStatus); reporting those that finished")
+        }
         }
         let times = (try? String(contentsOf: dir.appendingPathComponent("times.tsv"), encoding: .utf8)) ?? ""
         for line in times.split(separator: "\n") {

@@ -56,7 +56,7 @@ extension BLAS {
     ///
     /// Use it around loops that parallelise above BLAS: OpenBLAS's own worker threads otherwise spin while Curio's
     /// workers compute, and on a two-core machine they steal most of the time.
-    public static func withThreadCount<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+    public static func withThreadCount<T, E: Error>(_ count: Int, _ body: () throws(E) -> T) throws(E) -> T {
         let previous = threadCount
         setThreadCount(count)
         defer { setThreadCount(previous) }

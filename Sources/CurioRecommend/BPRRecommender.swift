@@ -10,11 +10,11 @@ import Foundation
 /// visitor has not interacted with).
 ///
 /// Determinism without Hogwild races: each epoch visits the positive pairs in an order shuffled by the seeded
-/// generator, in blocks of ``Configuration/blockSize`` samples. Within a block, ``Configuration/threads`` workers each
-/// own the visitors with `index % threads == worker` (so visitor vectors have one writer), read item vectors as of the
-/// block start and accumulate their item updates privately; the updates are merged in worker order after the block.
-/// Negative samples come from per-(epoch, block, worker) seeded streams. The same seed and configuration give the
-/// same model bit for bit, on any number of cores.
+/// generator, stratified as in DSGD (Gemulla et al. 2011): visitors and items are split into ``Configuration/threads``
+/// strata by index; in sub-epoch s, worker t takes the pairs whose visitor is in stratum t and whose item is in
+/// stratum (t + s) mod threads, drawing the negative uniformly from that same item stratum, so workers update
+/// disjoint rows in place. Negative samples come from per-(epoch, sub-epoch, worker) seeded streams. The same seed
+/// and configuration give the same model bit for bit, on any number of cores.
 ///
 /// Fold-in: a new visitor's vector is fitted by a few epochs of the same SGD over their history with the item
 /// vectors frozen (seeded, so deterministic), then scores are `b + Q·p`.
@@ -34,12 +34,8 @@ public struct BPRRecommender: TrainableRecommender {
         public var decay: Float = 0.97
         /// SGD epochs over the history when folding in a visitor.
         public var foldInEpochs: Int = 40
-        /// Worker threads. Visitors are split among them by index; item updates are accumulated per thread and
-        /// merged every ``blockSize`` samples in thread order, so the result depends on this number but never on
-        /// scheduling.
+        /// Worker threads (strata). The result depends on this number but never on scheduling.
         public var threads: Int = 2
-        /// Samples between merges of the item updates.
-        public var blockSize: Int = 4096
         public init(factors: Int = 64, learningRate: Float = 0.05, regularization: Float = 0.002, epochs: Int = 40) {
             self.factors = factors
             self.learningRate = learningRate
@@ -65,7 +61,6 @@ public struct BPRRecommender: TrainableRecommender {
         try require(c.epochs >= 0 && c.epochs <= 10_000, "epochs", "must be between 0 and 10,000")
         try require(c.decay > 0 && c.decay <= 1, "decay", "must be in (0, 1]")
         try require(c.threads >= 1 && c.threads <= 64, "threads", "must be between 1 and 64")
-        try require(c.blockSize >= 1, "block_size", "must be at least 1")
         try require(c.foldInEpochs >= 0 && c.foldInEpochs <= 1000, "fold_in_epochs", "must be between 0 and 1000")
     }
 
@@ -90,89 +85,52 @@ public struct BPRRecommender: TrainableRecommender {
         var learningRate = configuration.learningRate
         let reg = configuration.regularization
         let useBias = configuration.itemBias
-        let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
-        defer { grad.deallocate() }
-        let threads = configuration.threads
-        let block = configuration.blockSize
-        // Per-thread item deltas (dense, cleared row by row after each merge) and touched lists.
-        var itemDelta = [[Float]](repeating: [Float](repeating: 0, count: nItems * k), count: threads)
-        var biasDelta = [[Float]](repeating: [Float](repeating: 0, count: nItems), count: threads)
-        var touched = [[Int32]](repeating: [], count: threads)
-        var isTouched = [[Bool]](repeating: [Bool](repeating: false, count: nItems), count: threads)
+        // Stratified parallel SGD (as in DSGD): visitors and items are split into `threads` strata by index. In
+        // sub-epoch s, worker t takes the samples whose visitor is in stratum t and whose item is in stratum
+        // (t + s) mod threads, and draws negatives from that item stratum, so workers update disjoint visitor and
+        // item rows in place: no races, no locks, and the result depends only on the seed and `threads`.
+        let threads = nItems >= configuration.threads ? configuration.threads : 1
         for epoch in 0..<configuration.epochs {
             random.shuffle(&order)
             let rate = learningRate
-            var blockStart = 0
-            var blockNumber: UInt64 = 0
-            while blockStart < order.count {
-                let blockEnd = min(order.count, blockStart + block)
-                let streamBase = (UInt64(epoch) << 40) | (blockNumber << 8)
+            for sub in 0..<threads {
                 users.storage.withUnsafeMutableBufferPointer { uBuffer in
-                    items.storage.withUnsafeBufferPointer { iBuffer in
-                        bias.withUnsafeBufferPointer { bBuffer in
+                    items.storage.withUnsafeMutableBufferPointer { iBuffer in
+                        bias.withUnsafeMutableBufferPointer { bBuffer in
                             x.columnIndices.withUnsafeBufferPointer { cols in
-                                order.withUnsafeBufferPointer { orderBuffer in
-                                    owner.withUnsafeBufferPointer { ownerBuffer in
-                                        itemDelta.withUnsafeMutableBufferPointer { deltas in
-                                            biasDelta.withUnsafeMutableBufferPointer { biasDeltas in
-                                                touched.withUnsafeMutableBufferPointer { touchedLists in
-                                                    isTouched.withUnsafeMutableBufferPointer { touchedFlags in
-                                    let pu0 = uBuffer.baseAddress!, q0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
-                                    let c = cols.baseAddress!
-                                    Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
-                                        for t in range {
-                                            var rng = SeededRandom(seed: seed, stream: streamBase | UInt64(t))
-                                            let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
-                                            defer { grad.deallocate() }
-                                            deltas[t].withUnsafeMutableBufferPointer { dBuffer in
-                                                biasDeltas[t].withUnsafeMutableBufferPointer { dbBuffer in
-                                                    let d = dBuffer.baseAddress!, db = dbBuffer.baseAddress!
-                                                    for s in blockStart..<blockEnd {
+                                x.rowPointers.withUnsafeBufferPointer { rowPointerBuffer in
+                                    order.withUnsafeBufferPointer { orderBuffer in
+                                        owner.withUnsafeBufferPointer { ownerBuffer in
+                                            let pu0 = uBuffer.baseAddress!, q0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
+                                            let c = cols.baseAddress!, rp = rowPointerBuffer.baseAddress!
+                                            let samples = orderBuffer.count
+                                            Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
+                                                for t in range {
+                                                    let itemStratum = (t + sub) % threads
+                                                    let stratumSize = (nItems - itemStratum + threads - 1) / threads
+                                                    var rng = SeededRandom(seed: seed, stream: (UInt64(epoch) << 16) | (UInt64(sub) << 8) | UInt64(t))
+                                                    for s in 0..<samples {
                                                         let entry = Int(orderBuffer[s])
                                                         let u = Int(ownerBuffer[entry])
-                                                        // Each visitor belongs to one thread: their vector has one writer.
-                                                        if u % threads != t { continue }
                                                         let i = Int(c[entry])
-                                                        let start = x.rowPointers[u], end = x.rowPointers[u + 1]
-                                                        if end - start >= nItems { continue }
-                                                        var j = rng.nextInt(below: nItems)
+                                                        if u % threads != t || i % threads != itemStratum { continue }
+                                                        let start = rp[u], end = rp[u + 1]
+                                                        var j = itemStratum + threads * rng.nextInt(below: stratumSize)
                                                         var attempts = 0
                                                         while contains(c, start, end, Int32(j)) && attempts < 20 {
-                                                            j = rng.nextInt(below: nItems)
+                                                            j = itemStratum + threads * rng.nextInt(below: stratumSize)
                                                             attempts += 1
                                                         }
                                                         if attempts == 20 { continue }
-                                                        // Item vectors are read as of the block start; their updates
-                                                        // accumulate in this thread's deltas.
                                                         let p = pu0 + u * k, qi = q0 + i * k, qj = q0 + j * k
                                                         var score: Float = useBias ? b[i] - b[j] : 0
                                                         score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
                                                         let g = 1 / (1 + expf(score))
-                                                        let di = d + i * k, dj = d + j * k
-                                                        for f in 0..<k {
-                                                            let pf = p[f], vi = qi[f], vj = qj[f]
-                                                            grad[f] = g * (vi - vj) - reg * pf
-                                                            di[f] += rate * (g * pf - reg * vi)
-                                                            dj[f] += rate * (-g * pf - reg * vj)
-                                                        }
-                                                        for f in 0..<k { p[f] += rate * grad[f] }
+                                                        Self.update(p: p, qi: qi, qj: qj, g: g, rate: rate, reg: reg, k: k)
                                                         if useBias {
-                                                            db[i] += rate * (g - reg * b[i])
-                                                            db[j] += rate * (-g - reg * b[j])
+                                                            b[i] += rate * (g - reg * b[i])
+                                                            b[j] += rate * (-g - reg * b[j])
                                                         }
-                                                        if !touchedFlags[t][i] {
-                                                            touchedFlags[t][i] = true
-                                                            touchedLists[t].append(Int32(i))
-                                                        }
-                                                        if !touchedFlags[t][j] {
-                                                            touchedFlags[t][j] = true
-                                                            touchedLists[t].append(Int32(j))
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
                                                     }
                                                 }
                                             }
@@ -183,27 +141,37 @@ public struct BPRRecommender: TrainableRecommender {
                         }
                     }
                 }
-                // Merge the deltas in thread order (deterministic), then clear them.
-                for t in 0..<threads {
-                    for item in touched[t] {
-                        let row = Int(item) * k
-                        for f in 0..<k {
-                            items.storage[row + f] += itemDelta[t][row + f]
-                            itemDelta[t][row + f] = 0
-                        }
-                        bias[Int(item)] += biasDelta[t][Int(item)]
-                        biasDelta[t][Int(item)] = 0
-                        isTouched[t][Int(item)] = false
-                    }
-                    touched[t].removeAll(keepingCapacity: true)
-                }
-                blockStart = blockEnd
-                blockNumber += 1
             }
             learningRate *= configuration.decay
         }
         return BPRRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
                               userFactors: users, itemFactors: items, itemBiases: bias, seed: seed)
+    }
+
+    /// One in-place SGD step for a (visitor, positive, negative) triple. 8-wide SIMD with a scalar tail.
+    @inline(__always)
+    static func update(p: UnsafeMutablePointer<Float>, qi: UnsafeMutablePointer<Float>, qj: UnsafeMutablePointer<Float>,
+                       g: Float, rate: Float, reg: Float, k: Int) {
+        var f = 0
+        let vg = SIMD8<Float>(repeating: g), vrate = SIMD8<Float>(repeating: rate), vreg = SIMD8<Float>(repeating: reg)
+        let rp = UnsafeMutableRawPointer(p), rqi = UnsafeMutableRawPointer(qi), rqj = UnsafeMutableRawPointer(qj)
+        while f + 8 <= k {
+            let o = f * 4
+            let pf = rp.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vi = rqi.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            let vj = rqj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
+            rp.storeBytes(of: pf + vrate * (vg * (vi - vj) - vreg * pf), toByteOffset: o, as: SIMD8<Float>.self)
+            rqi.storeBytes(of: vi + vrate * (vg * pf - vreg * vi), toByteOffset: o, as: SIMD8<Float>.self)
+            rqj.storeBytes(of: vj + vrate * (-vg * pf - vreg * vj), toByteOffset: o, as: SIMD8<Float>.self)
+            f += 8
+        }
+        while f < k {
+            let pf = p[f], vi = qi[f], vj = qj[f]
+            p[f] = pf + rate * (g * (vi - vj) - reg * pf)
+            qi[f] = vi + rate * (g * pf - reg * vi)
+            qj[f] = vj + rate * (-g * pf - reg * vj)
+            f += 1
+        }
     }
 
     /// Binary search for `column` in the sorted columns `cols[start..<end]`.

@@ -10,7 +10,7 @@ import Foundation
 /// **Size limit**: `B` is dense, items² floats, and inversion is O(items³). EASE is therefore fitted on the
 /// *active* items only — those with at least one training interaction — and, when there are more than
 /// ``Configuration/maxItems`` of them, on the most popular `maxItems` (10,000 items: 400 MB and ~20–60 s on two
-/// cores). Other items score `-infinity` (never recommended by EASE); use the content or hybrid model for them.
+/// cores; LAPACK runs on one thread so that results are reproducible bit for bit). Other items score `-infinity` (never recommended by EASE); use the content or hybrid model for them.
 public struct EASERecommender: TrainableRecommender {
     /// Hyper-parameters.
     public struct Configuration: Codable, Sendable, Hashable {
@@ -59,7 +59,9 @@ public struct EASERecommender: TrainableRecommender {
         let n = active.count
         for i in 0..<n { g[i, i] += configuration.lambda }
         do {
-            try LAPACK.invertSymmetricPositiveDefinite(&g)
+            // One BLAS thread: multi-threaded LAPACK sums in a schedule-dependent order, and the same data must
+            // give the same model bit for bit.
+            try BLAS.withThreadCount(1) { () throws(MathError) in try LAPACK.invertSymmetricPositiveDefinite(&g) }
         } catch {
             throw .numerical("EASE: \(error.description)")
         }

@@ -40,6 +40,13 @@ public struct HybridRecommender: TrainableRecommender {
         public var userDegreeExponent: Float = 1
         /// Exponent a_i of the item-degree normalisation.
         public var itemDegreeExponent: Float = 0.5
+        /// Weight of item popularity inside the collaborative term (a fallback when the history has no
+        /// co-occurrences), relative to the collaborative weight.
+        public var popularityWeight: Float = 0.02
+        /// Choose the collaborative, propagation and content weights on a validation split of the training data
+        /// (the latest ``validationFraction`` of it by time) from a small grid that includes both parts alone.
+        public var tuneWeights: Bool = true
+        public var validationFraction: Double = 0.1
         public init(collaborativeWeight: Float = 1, propagationWeight: Float = 1, contentWeight: Float = 0.3,
                     collaborativeNeighbours: Int = 200, contentNeighbours: Int = 10) {
             self.collaborativeWeight = collaborativeWeight
@@ -52,6 +59,7 @@ public struct HybridRecommender: TrainableRecommender {
         /// The collaborative-only part of a configuration.
         public var collaborativeOnly: Configuration {
             var c = self
+            c.tuneWeights = false
             c.propagationWeight = 0
             c.contentWeight = 0
             c.collaborativeWeight = 1
@@ -61,6 +69,7 @@ public struct HybridRecommender: TrainableRecommender {
         /// The content-only part of a configuration.
         public var contentOnly: Configuration {
             var c = self
+            c.tuneWeights = false
             c.collaborativeWeight = 0
             c.propagationWeight = 0
             c.contentWeight = 1
@@ -77,6 +86,8 @@ public struct HybridRecommender: TrainableRecommender {
     public let collaborative: ItemGraph
     /// The frozen, normalised content item graph S.
     public let content: ItemGraph
+    /// Visitors per item, scaled to a maximum of 1.
+    let popularity: [Float]
     let histories: StoredHistories
     let seed: UInt64
 
@@ -88,6 +99,8 @@ public struct HybridRecommender: TrainableRecommender {
         try require(c.collaborativeWeight + c.propagationWeight + c.contentWeight > 0, "weights", "cannot all be zero")
         try require(c.collaborativeNeighbours > 0, "collaborative_neighbours", "must be at least 1")
         try require(c.contentNeighbours > 0, "content_neighbours", "must be at least 1")
+        try require(c.popularityWeight >= 0 && c.popularityWeight.isFinite, "popularity_weight", "must be a non-negative number")
+        try require(c.validationFraction > 0 && c.validationFraction < 1, "validation_fraction", "must be between 0 and 1")
         try require(c.userDegreeExponent >= 0 && c.userDegreeExponent <= 2, "user_degree_exponent", "must be in 0…2")
         try require(c.itemDegreeExponent >= 0 && c.itemDegreeExponent <= 2, "item_degree_exponent", "must be in 0…2")
     }
@@ -106,9 +119,7 @@ public struct HybridRecommender: TrainableRecommender {
         guard m.matrix.nonZeroCount > 0 else { throw .noInteractions }
         let contentGraph = ItemGraph.contentNeighbours(features, neighbours: configuration.contentNeighbours)
             .symmetrised().symmetricNormalised()
-        return HybridRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
-                                 collaborative: collaborativeGraph(m.matrix, configuration: configuration),
-                                 content: contentGraph, histories: StoredHistories(m), seed: seed)
+        return try train(on: m, contentGraph: contentGraph, configuration: configuration, seed: seed)
     }
 
     /// Trains the model reusing an already built content graph (for tuning and ablations).
@@ -118,9 +129,78 @@ public struct HybridRecommender: TrainableRecommender {
         guard contentGraph.itemCount == data.itemCount else {
             throw .invalidData("content graph covers \(contentGraph.itemCount) items but the catalogue has \(data.itemCount)")
         }
-        return HybridRecommender(configuration: configuration, itemIDs: data.itemIDs, userIDs: data.userIDs,
-                                 collaborative: collaborativeGraph(data.matrix, configuration: configuration),
-                                 content: contentGraph, histories: StoredHistories(data), seed: seed)
+        guard data.matrix.nonZeroCount > 0 else { throw .noInteractions }
+        var chosen = configuration
+        if configuration.tuneWeights { chosen = selectWeights(data, contentGraph: contentGraph, configuration: configuration) }
+        return HybridRecommender(configuration: chosen, itemIDs: data.itemIDs, userIDs: data.userIDs,
+                                 collaborative: collaborativeGraph(data.matrix, configuration: chosen),
+                                 content: contentGraph, popularity: popularityVector(data),
+                                 histories: StoredHistories(data), seed: seed)
+    }
+
+    /// The weights tried by ``Configuration/tuneWeights``: (collaborative, propagation, content), both parts alone
+    /// included, so the chosen mixture is never worse than either part on the validation split.
+    static let weightGrid: [(Float, Float, Float)] = {
+        var grid: [(Float, Float, Float)] = [(0, 0, 1)]
+        for beta: Float in [0, 0.05, 0.2, 0.5, 1] {
+            for gamma: Float in [0, 0.02, 0.1, 0.3] { grid.append((1, beta, gamma)) }
+        }
+        return grid
+    }()
+
+    /// Picks the grid weights with the best NDCG@10 on a global temporal validation split of `data` (at most 2,000
+    /// validation visitors, taken at a fixed stride). Keeps the configured weights when no split is possible.
+    static func selectWeights(_ data: InteractionMatrix, contentGraph: ItemGraph, configuration: Configuration) -> Configuration {
+        guard let split = try? EvaluationSplit(data, strategy: .globalTemporal(cutoff: nil, testFraction: configuration.validationFraction))
+        else { return configuration }
+        let stride = max(1, split.cases.count / 2_000)
+        let cases = Swift.stride(from: 0, to: split.cases.count, by: stride).map { split.cases[$0] }
+        var base = configuration
+        base.tuneWeights = false
+        let validation = HybridRecommender(configuration: base, itemIDs: split.train.itemIDs, userIDs: split.train.userIDs,
+                                           collaborative: collaborativeGraph(split.train.matrix, configuration: base),
+                                           content: contentGraph, popularity: popularityVector(split.train),
+                                           histories: StoredHistories(split.train), seed: 0)
+        let grid = weightGrid
+        var gains = [Double](repeating: 0, count: cases.count * grid.count)
+        gains.withUnsafeMutableBufferPointer { buffer in
+            let out = buffer.baseAddress!
+            Parallel.forEachChunk(count: cases.count) { range in
+                for c in range {
+                    let test = cases[c]
+                    let parts = validation.parts(for: test.history)
+                    var combined = [Float](repeating: 0, count: parts.collaborative.count)
+                    for (g, weights) in grid.enumerated() {
+                        for i in combined.indices {
+                            combined[i] = weights.0 * parts.collaborative[i] + weights.1 * parts.propagated[i] + weights.2 * parts.content[i]
+                        }
+                        for i in test.excluded where i < combined.count { combined[i] = -.infinity }
+                        let top = TopK.largest(combined, k: 10).map(\.index)
+                        out[c * grid.count + g] = RankingMetrics.ndcg(top, test.targets, k: 10)
+                    }
+                }
+            }
+        }
+        var best = 0
+        var bestScore = -1.0
+        for g in grid.indices {
+            var sum = 0.0
+            for c in cases.indices { sum += gains[c * grid.count + g] }
+            if sum > bestScore + 1e-12 {
+                bestScore = sum
+                best = g
+            }
+        }
+        var chosen = configuration
+        (chosen.collaborativeWeight, chosen.propagationWeight, chosen.contentWeight) = grid[best]
+        return chosen
+    }
+
+    /// Item popularity (visitors per item) scaled to a maximum of 1.
+    static func popularityVector(_ data: InteractionMatrix) -> [Float] {
+        let counts = data.itemUserCounts().map(Float.init)
+        let top = counts.max() ?? 0
+        return top > 0 ? counts.map { $0 / top } : counts
     }
 
     static func collaborativeGraph(_ r: SparseMatrix, configuration c: Configuration) -> ItemGraph {
@@ -136,7 +216,8 @@ public struct HybridRecommender: TrainableRecommender {
     }
 
     init(configuration: Configuration, itemIDs: [ItemID], userIDs: [VisitorID], collaborative: ItemGraph,
-         content: ItemGraph, histories: StoredHistories, seed: UInt64) {
+         content: ItemGraph, popularity: [Float], histories: StoredHistories, seed: UInt64) {
+        self.popularity = popularity
         self.configuration = configuration
         self.itemIDs = itemIDs
         self.userIDs = userIDs
@@ -148,15 +229,36 @@ public struct HybridRecommender: TrainableRecommender {
 
     public func scores(forUser user: Int) -> [Float] { scores(forHistory: histories.history(ofUser: user)) }
 
+    /// The three max-scaled parts of the score for a history: collaborative (with the popularity fallback),
+    /// collaborative propagated over the content graph, and direct content neighbours.
+    func parts(for history: [HistoryEntry]) -> (collaborative: [Float], propagated: [Float], content: [Float]) {
+        let n = itemIDs.count
+        let positive = history.filter { $0.weight > 0 && $0.item >= 0 && $0.item < n }
+            .map { HistoryEntry(item: $0.item, weight: log1p($0.weight), time: $0.time) }
+        var t = [Float](repeating: 0, count: n)
+        collaborative.accumulate(positive, into: &t)
+        let propagated = Self.scaled(content.propagate(t))
+        var cf = Self.scaled(t)
+        let p = configuration.popularityWeight
+        if p > 0 { for i in 0..<min(n, popularity.count) { cf[i] += p * popularity[i] } }
+        var direct = [Float](repeating: 0, count: n)
+        content.accumulate(positive, into: &direct)
+        return (cf, propagated, Self.scaled(direct))
+    }
+
     public func scores(forHistory history: [HistoryEntry]) -> [Float] {
+        let c = configuration
         let n = itemIDs.count
         let positive = history.filter { $0.weight > 0 && $0.item >= 0 && $0.item < n }
             .map { HistoryEntry(item: $0.item, weight: log1p($0.weight), time: $0.time) }
         var result = [Float](repeating: 0, count: n)
-        let c = configuration
         var t = [Float](repeating: 0, count: n)
         if c.collaborativeWeight > 0 || c.propagationWeight > 0 { collaborative.accumulate(positive, into: &t) }
-        if c.collaborativeWeight > 0 { Self.addScaled(t, weight: c.collaborativeWeight, into: &result) }
+        if c.collaborativeWeight > 0 {
+            Self.addScaled(t, weight: c.collaborativeWeight, into: &result)
+            let p = c.collaborativeWeight * c.popularityWeight
+            if p > 0 { for i in 0..<min(n, popularity.count) { result[i] += p * popularity[i] } }
+        }
         if c.propagationWeight > 0 { Self.addScaled(content.propagate(t), weight: c.propagationWeight, into: &result) }
         if c.contentWeight > 0 {
             var direct = [Float](repeating: 0, count: n)
@@ -164,6 +266,14 @@ public struct HybridRecommender: TrainableRecommender {
             Self.addScaled(direct, weight: c.contentWeight, into: &result)
         }
         return result
+    }
+
+    /// `v / max(v)` (unchanged when v has no positive value).
+    static func scaled(_ v: [Float]) -> [Float] {
+        let top = v.max() ?? 0
+        guard top > 0 else { return v }
+        let inverse = 1 / top
+        return v.map { $0 * inverse }
     }
 
     /// `result += weight · v / max(v)` (nothing when v is all zero).
@@ -184,6 +294,7 @@ public struct HybridRecommender: TrainableRecommender {
         var tensors = histories.tensors
         tensors.merge(collaborative.tensors(prefix: "cf_")) { a, _ in a }
         tensors.merge(content.tensors(prefix: "content_graph_")) { a, _ in a }
+        tensors["popularity"] = .float32(popularity, shape: [popularity.count])
         return try makeArtefact(seed: seed, users: userIDs, tensors: tensors)
     }
 
@@ -200,6 +311,7 @@ public struct HybridRecommender: TrainableRecommender {
         histories = try StoredHistories(artefact: artefact)
         collaborative = try ItemGraph(artefact: artefact, prefix: "cf_")
         content = try ItemGraph(artefact: artefact, prefix: "content_graph_")
+        popularity = try artefact.floats("popularity", count: artefact.itemIDs.count)
         seed = artefact.seed
     }
 }
