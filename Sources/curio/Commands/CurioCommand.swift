@@ -33,6 +33,7 @@ enum CommandRegistry {
         EmbedCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
-        SimulateCommand.self, TrainCommand.self, RecommendCommand.self, SimilarCommand.self, PoliciesCommand.self,
+        SimulateCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, RecommendCommand.self, SimilarCommand.self,
+        PoliciesCommand.self, GraphCommand.self,
     ]
 }
