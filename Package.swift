@@ -61,6 +61,9 @@ let package = Package(
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
+        // Serving, policy and exposure numbers on a prepared database (Benchmarks/policy.sh).
+        .executableTarget(name: "curio-bench-serving", dependencies: ["CurioKit", "CurioPolicy", "CurioCore"],
+                          path: "Benchmarks/ServingBench"),
         // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
         .executableTarget(name: "curio-graph-bench",
                           dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
