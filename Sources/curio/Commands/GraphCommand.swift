@@ -126,10 +126,17 @@ struct GraphExportCommand: ParsableCommand {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let summary = try curio.exportGraph(format: format, to: (output as NSString).expandingTildeInPath, base: base)
         if global.json {
-            try context.console.printJSON(["output": output, "format": format.rawValue, "nodes": "\(summary.nodes)", "edges": "\(summary.edges)"])
+            try context.console.printJSON(GraphExportResult(output: output, format: format.rawValue, graph: summary))
             return .success
         }
         context.console.out("Wrote \(output): \(ProgressBar.grouped(summary.nodes)) nodes, \(ProgressBar.grouped(summary.edges)) edges (\(format.rawValue))\n")
         return .success
     }
+}
+
+/// `curio graph export --json`.
+struct GraphExportResult: Encodable {
+    var output: String
+    var format: String
+    var graph: GraphSummary
 }
