@@ -270,7 +270,8 @@ struct ServedExplanationScorer: ExplainableScorer {
 
     func contributions(_ item: ItemID, history: [WeightedItem]) -> [Evidence] {
         let attributions = base.contributions(item, history: history).compactMap { e in e.likedItem.map { ($0, e.weight) } }
-        return composer.evidence(for: item, attributions: attributions, fallback: base.kind)
+        let typed = composer.typed([item], history: history.map(\.item))[0]
+        return composer.evidence(typed: typed, attributions: attributions, fallback: base.kind)
     }
 }
 

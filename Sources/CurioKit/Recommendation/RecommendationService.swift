@@ -279,8 +279,9 @@ public final class RecommendationService: @unchecked Sendable {
         let snapshot = s.snapshot
         guard let i = snapshot.index[id] else { throw RecommendationSetupError.unknownItem(id) }
         let neighbours = snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }
-        let items = neighbours.map { n -> RecommendedItem in
-            let ev = s.composer.evidence(for: n.id, attributions: [(id, 1)], fallback: .textSimilarity)
+        let typed = s.composer.typed(neighbours.map(\.id), history: [id])
+        let items = zip(neighbours, typed).map { n, links -> RecommendedItem in
+            let ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: .textSimilarity)
             var (because, sentence) = s.composer.explain(ev, adjustments: [], popular: false)
             if sentence.hasPrefix("Because you liked ") { sentence = "Like " + sentence.dropFirst("Because you liked ".count) }
             return summary(of: n.id, snapshot: snapshot, score: n.score, modelScore: n.score, because: because, sentence: sentence,
@@ -324,18 +325,24 @@ public final class RecommendationService: @unchecked Sendable {
         return out.sorted { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
     }
 
+    /// Evidence for items the content model recommended (snapshot positions).
     private func explainWithContent(_ positions: [Int], history: VisitorHistory, base: [Float],
                                     state s: LoadedState) -> [[Evidence]] {
         let snapshot = s.snapshot
-        let priority = s.composer.linkPriority(items: positions.map { snapshot.items[$0].id },
-                                               history: history.entries.map { snapshot.items[$0.item].id })
+        let ids = positions.map { snapshot.items[$0].id }
+        let historyIDs = history.entries.map { snapshot.items[$0.item].id }
+        let typed = s.composer.typed(ids, history: historyIDs)
         let attributions = attribution.attribute(model: snapshot.contentModel, history: history.entries, base: base, items: positions,
-                                                 priority: Dictionary(priority.compactMap { id, p in snapshot.index[id].map { ($0, p) } },
-                                                                      uniquingKeysWith: +))
-        return zip(positions, attributions).map { j, a in
-            s.composer.evidence(for: snapshot.items[j].id, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) },
-                                fallback: .textSimilarity)
+                                                 priority: priority(typed, history: historyIDs) { snapshot.index[$0] })
+        return zip(typed, attributions).map { links, a in
+            s.composer.evidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
         }
+    }
+
+    /// Link priorities by model index, only needed when the history is longer than the attribution limit.
+    private func priority(_ typed: [[Evidence]], history: [ItemID], index: (ItemID) -> Int?) -> [Int: Double] {
+        guard Set(history).count > attribution.limit else { return [:] }
+        return Dictionary(ExplanationComposer.priority(typed).compactMap { id, p in index(id).map { ($0, p) } }, uniquingKeysWith: +)
     }
 
     private func explainWithModel(_ positions: [Int], model m: ServingModel, history h: VisitorHistory, base: [Float],
@@ -353,13 +360,12 @@ public final class RecommendationService: @unchecked Sendable {
             for (n, j) in inModel { out[n] = s.composer.normalised(graph.contributions(item: j, history: h.entries)) }
         } else if !inModel.isEmpty {
             let ids = m.model.itemIDs
-            let priority = s.composer.linkPriority(items: inModel.map { ids[$0.j] }, history: h.entries.map { ids[$0.item] })
+            let historyIDs = h.entries.map { ids[$0.item] }
+            let typed = s.composer.typed(inModel.map { ids[$0.j] }, history: historyIDs)
             let a = attribution.attribute(model: m.model, history: h.entries, base: base, items: inModel.map(\.j),
-                                          priority: Dictionary(priority.compactMap { id, p in m.itemIndex[id].map { ($0, p) } },
-                                                               uniquingKeysWith: +))
+                                          priority: priority(typed, history: historyIDs) { m.itemIndex[$0] })
             for (k, pair) in inModel.enumerated() {
-                out[pair.n] = s.composer.evidence(for: m.model.itemIDs[pair.j],
-                                                  attributions: a[k].map { (m.model.itemIDs[$0.item], $0.drop) },
+                out[pair.n] = s.composer.evidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
                                                   fallback: m.fallbackKind)
             }
         }
