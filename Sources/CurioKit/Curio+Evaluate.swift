@@ -11,19 +11,19 @@ public struct EvaluationOptions: Sendable {
     public var models: [String]
     /// `leave-last`, `user-temporal` or `global-temporal`.
     public var split: String
-    /// A curator policy to apply on top of every model (nil: none), with its ablations.
-    public var policy: String?
+    /// Curator policies to apply on top of every model (each with its ablations).
+    public var policies: [String]
     public var seed: UInt64
     /// How many test visitors' top-10 lists the explanation fidelity is measured on.
     public var fidelityVisitors: Int
     /// Hyper-parameter overrides, by model name.
     public var parameters: [String: [String: ParameterValue]]
 
-    public init(models: [String], split: String = "global-temporal", policy: String? = nil, seed: UInt64 = 42,
+    public init(models: [String], split: String = "global-temporal", policies: [String] = [], seed: UInt64 = 42,
                 fidelityVisitors: Int = 200, parameters: [String: [String: ParameterValue]] = [:]) {
         self.models = models
         self.split = split
-        self.policy = policy
+        self.policies = policies
         self.seed = seed
         self.fidelityVisitors = fidelityVisitors
         self.parameters = parameters
@@ -95,7 +95,7 @@ extension Curio {
             throw RecommendationSetupError.unknownModel(name: m, known: Self.trainableModels)
         }
         let service = try recommendations()
-        let policy = try options.policy.map { name -> Policy in
+        let policies = try options.policies.map { name -> Policy in
             guard let p = try service.policies.resolve(name) else {
                 throw RecommendationSetupError.badParameter(name: "policy", reason: "'none' cannot be evaluated; name a policy")
             }
@@ -111,6 +111,8 @@ extension Curio {
         progress("\(split.strategy.name) split: \(split.train.userCount) training visitors, \(split.cases.count) test visitors")
         let evaluator = Evaluator(content: snapshot.content)
         let depth = evaluator.listLength
+        // Policies re-rank as many candidates as serving does (10 × k, at least 200).
+        let candidateDepth = policies.isEmpty ? depth : max(depth, 200)
         var evaluations: [ModelEvaluation] = []
         var fidelity: [String: FidelityReport] = [:]
         var policyResults: [PolicyEvaluation] = []
@@ -122,15 +124,15 @@ extension Curio {
             let trainingSeconds = Date().timeIntervalSince(start)
             progress("ranking \(snapshot.items.count) objects for \(split.cases.count) visitors with \(name)")
             let rankStart = Date()
-            let candidates = Self.candidateLists(model, split: split, depth: depth)
-            var evaluation = evaluator.evaluate(rankings: candidates.map { $0.map(\.index) }, name: name, on: split,
+            let candidates = Self.candidateLists(model, split: split, depth: candidateDepth)
+            var evaluation = evaluator.evaluate(rankings: candidates.map { $0.prefix(depth).map(\.index) }, name: name, on: split,
                                                 trainingSeconds: trainingSeconds)
             evaluation.result.rankingSeconds = Date().timeIntervalSince(rankStart)
             evaluations.append(evaluation)
             progress("explanation fidelity of \(name)")
             fidelity[name] = Self.fidelity(of: model, split: split, candidates: candidates, composer: state.composer,
                                            visitors: options.fidelityVisitors)
-            if let policy {
+            for policy in policies {
                 progress("policy \(policy.name) on \(name)")
                 policyResults.append(Self.evaluate(policy, model: name, candidates: candidates, split: split,
                                                    snapshot: snapshot, evaluator: evaluator))
@@ -183,10 +185,10 @@ extension Curio {
     }
 
     /// Applies `policy` (then each of its parts alone) to the candidate lists, in test order, with a fresh exposure
-    /// ledger per variant so that amortised targets behave as in serving.
+    /// ledger per variant so that amortised targets behave as in serving: lists of 10 from up to 200 candidates.
     static func evaluate(_ policy: Policy, model: String, candidates: [[(index: Int, score: Float)]], split: EvaluationSplit,
                          snapshot: CollectionSnapshot, evaluator: Evaluator) -> PolicyEvaluation {
-        let k = evaluator.cutoffs.max() ?? 10
+        let k = 10
         let catalogue = snapshot.policyCatalogue
         let histories = split.cases.map { $0.history.filter { $0.weight > 0 }.map(\.item) }
         var variants: [(String, Policy?)] = [("model", nil), ("policy", policy)]

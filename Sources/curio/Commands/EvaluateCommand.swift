@@ -27,7 +27,7 @@ struct EvaluateCommand: ParsableCommand {
     var models: String = "popularity,itemknn,hybrid"
     @Option(valueName: "name", help: "leave-last, user-temporal or global-temporal.")
     var split: String = "global-temporal"
-    @Option(valueName: "name", help: "Apply this curator policy to every model and report its effect.")
+    @Option(valueName: "a,b", help: "Apply these curator policies to every model and report their effect.")
     var policy: String?
     @Option(valueName: "file", help: "Also write a self-contained HTML report with charts.")
     var report: String?
@@ -39,6 +39,8 @@ struct EvaluateCommand: ParsableCommand {
     var param: [String] = []
 
     @OptionGroup var global: GlobalOptions
+
+    var policyList: [String] { (policy ?? "").split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } }
 
     var modelList: [String] { models.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty } }
 
@@ -68,7 +70,7 @@ struct EvaluateCommand: ParsableCommand {
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let start = Date()
-        let evaluation = try curio.evaluate(EvaluationOptions(models: modelList, split: split, policy: policy, seed: UInt64(seed),
+        let evaluation = try curio.evaluate(EvaluationOptions(models: modelList, split: split, policies: policyList, seed: UInt64(seed),
                                                               fidelityVisitors: fidelityVisitors, parameters: try parameters())) { message in
             if context.showsProgress { context.console.err("evaluate: \(message) (\(String(format: "%.0f", Date().timeIntervalSince(start))) s)") }
         }
