@@ -66,6 +66,9 @@ let package = Package(
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioImaging", "CurioMath",
                                                               "CurioCore"],
                           path: "Benchmarks/CurioBench"),
+        // Serving, policy and exposure numbers on a prepared database (Benchmarks/policy.sh).
+        .executableTarget(name: "curio-bench-serving", dependencies: ["CurioKit", "CurioPolicy", "CurioCore"],
+                          path: "Benchmarks/ServingBench"),
         // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
         .executableTarget(name: "curio-graph-bench",
                           dependencies: ["CurioGraph", "CurioRecommend", "CurioIngest", "CurioCore", "CurioMath"],

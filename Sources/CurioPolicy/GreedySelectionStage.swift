@@ -47,6 +47,15 @@ public struct GreedySelectionStage: RerankStage {
         var listDistribution: [String: Double] = [:]
         // Exposure state.
         var groupExposure = exposure.map { context.ledger.groupExposure($0.attribute) } ?? [:]
+        // Each candidate's makers and exposure groups, looked up once rather than once per slot.
+        var makersOf: [Int: [String]] = [:]
+        var groupsOf: [Int: [String]] = [:]
+        for entry in remaining {
+            if maxPerMaker != nil {
+                makersOf[entry.index] = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
+            }
+            if let e = exposure { groupsOf[entry.index] = catalogue.values(of: e.attribute, at: entry.index) }
+        }
 
         let slots = min(context.k, remaining.count)
         for slot in 0..<slots {
@@ -63,7 +72,7 @@ public struct GreedySelectionStage: RerankStage {
                     if let lo = share.min {
                         let deficit = lo * denominator - have
                         if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst,
-                           remaining.contains(where: { catalogue.values(of: e.attribute, at: $0.index).contains(value) }) {
+                           remaining.contains(where: { groupsOf[$0.index]?.contains(value) ?? false }) {
                             worst = deficit / max(lo, 1e-9)
                             allowedGroup = value
                         }
@@ -77,16 +86,15 @@ public struct GreedySelectionStage: RerankStage {
             var bestValue = -Double.infinity
             var bestReason: Adjustment?
             for (position, entry) in remaining.enumerated() {
-                if let cap = maxPerMaker {
-                    let makers = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
+                if let cap = maxPerMaker, let makers = makersOf[entry.index] {
                     if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
                 }
                 var reason: Adjustment?
                 if let e = exposure {
-                    let values = catalogue.values(of: e.attribute, at: entry.index)
+                    let values = groupsOf[entry.index] ?? catalogue.values(of: e.attribute, at: entry.index)
                     if let g = allowedGroup, !values.contains(g) { continue }
                     if allowedGroup == nil, !blockedGroups.isEmpty, values.allSatisfy({ blockedGroups.contains($0) }),
-                       remaining.contains(where: { !catalogue.values(of: e.attribute, at: $0.index).allSatisfy { blockedGroups.contains($0) } }) {
+                       remaining.contains(where: { !(groupsOf[$0.index] ?? []).allSatisfy { blockedGroups.contains($0) } }) {
                         continue
                     }
                     if let g = allowedGroup { reason = Adjustment(.fairness, "\(e.attribute.name)=\(g) below its exposure target") }

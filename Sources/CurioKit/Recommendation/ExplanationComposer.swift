@@ -17,15 +17,33 @@ struct ExplanationComposer: Sendable {
     let typing: MetaPathRecommender
     let explainer = Explainer()
 
-    /// Evidence for one item from attributions by visitor's object (ids and drops, any scale).
-    func evidence(for item: ItemID, attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
+    /// The graph's links between each item and the visitor's objects (every object weighted 1), for all items at once.
+    func typed(_ items: [ItemID], history: [ItemID]) -> [[Evidence]] {
+        guard !items.isEmpty, !history.isEmpty else { return items.map { _ in [] } }
+        return typing.contributions(items, history: Array(Set(history)).sorted().map { WeightedItem($0, weight: 1) })
+    }
+
+    /// How strongly each of the visitor's objects is linked to the items: per item, each object's share of the item's
+    /// walk mass, summed over the items. Used to choose which objects to leave out first.
+    static func priority(_ typed: [[Evidence]]) -> [ItemID: Double] {
+        var out: [ItemID: Double] = [:]
+        for parts in typed {
+            var mass: [ItemID: Double] = [:]
+            for e in parts { if let l = e.likedItem { mass[l, default: 0] += e.weight } }
+            let total = mass.values.reduce(0, +)
+            guard total > 0 else { continue }
+            for (l, m) in mass { out[l, default: 0] += m / total }
+        }
+        return out
+    }
+
+    /// Evidence for one item from the model's attributions by visitor's object (ids and drops, any scale), typed by
+    /// the item's graph links (`typed`, from ``typed(_:history:)``).
+    func evidence(typed: [Evidence], attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
         let total = attributions.reduce(0) { $0 + max(0, $1.drop) }
         guard total > 0 else { return [] }
-        let liked = attributions.map { WeightedItem($0.item, weight: 1) }
         var byLiked: [ItemID: [Evidence]] = [:]
-        for e in typing.contributions(item, history: liked) {
-            if let l = e.likedItem { byLiked[l, default: []].append(e) }
-        }
+        for e in typed { if let l = e.likedItem { byLiked[l, default: []].append(e) } }
         var out: [Evidence] = []
         for a in attributions where a.drop > 0 {
             let share = a.drop / total
@@ -39,21 +57,6 @@ struct ExplanationComposer: Sendable {
             } else {
                 out.append(Evidence(kind: fallback, likedItem: a.item, likedTitle: titles(a.item), weight: share))
             }
-        }
-        return out
-    }
-
-    /// How strongly each of the visitor's objects is linked in the graph to the given items: per item, each object's
-    /// share of the item's walk mass, summed over the items. Used to choose which objects to leave out first.
-    func linkPriority(items: [ItemID], history: [ItemID]) -> [ItemID: Double] {
-        let liked = Array(Set(history)).map { WeightedItem($0, weight: 1) }
-        var out: [ItemID: Double] = [:]
-        for j in items {
-            var mass: [ItemID: Double] = [:]
-            for e in typing.contributions(j, history: liked) { if let l = e.likedItem { mass[l, default: 0] += e.weight } }
-            let total = mass.values.reduce(0, +)
-            guard total > 0 else { continue }
-            for (l, m) in mass { out[l, default: 0] += m / total }
         }
         return out
     }

@@ -25,12 +25,37 @@ public final class RecommendationService: @unchecked Sendable {
     public let policies: PolicyLibrary
     /// How often the service looks for new model versions and catalogue changes.
     public var refreshInterval: TimeInterval = 1
+    /// How long a computed list is reused for the same visitor and parameters while the visitor has no new event, the
+    /// model, policy and catalogue are unchanged (0 switches the cache off). Default 30 s, or
+    /// `CURIO_RECOMMENDATION_CACHE_SECONDS`. A reused list still counts in the exposure ledger.
+    public var cacheLifetime: TimeInterval
+    /// Most lists kept in the cache.
+    public var cacheCapacity = 20_000
     let logger: Logger
     let attribution = ScoreAttribution()
 
     private let lock = NSLock()
     private var state: LoadedState?
     private var reloading = false
+    private let generationLock = NSLock()
+    private var generations = 0
+    private let cacheLock = NSLock()
+    private var cache: [CacheKey: (list: RecommendationList, at: Date, indices: [Int])] = [:]
+
+    /// Everything a list depends on besides the clock.
+    struct CacheKey: Hashable {
+        var generation: Int
+        var visitor: VisitorID
+        var k: Int
+        var excludeSeen: Bool
+        var policy: String?
+        var policyVersion: Int
+        var maker: String?
+        var subject: String?
+        var model: String?
+        var events: Int
+        var lastEvent: Date?
+    }
 
     /// The loaded collection and models.
     final class LoadedState: @unchecked Sendable {
@@ -39,11 +64,14 @@ public final class RecommendationService: @unchecked Sendable {
         let composer: ExplanationComposer
         let registryDate: Date?
         let itemCount: Int
+        /// Distinguishes successive states (cache keys).
+        let generation: Int
         var checkedAt = Date()
         private let lock = NSLock()
         private var models: [String: ServingModel] = [:]
 
-        init(snapshot: CollectionSnapshot, ledger: ExposureLedger, registryDate: Date?) {
+        init(snapshot: CollectionSnapshot, ledger: ExposureLedger, registryDate: Date?, generation: Int) {
+            self.generation = generation
             self.snapshot = snapshot
             engine = PolicyEngine(catalogue: snapshot.policyCatalogue, ledger: ledger)
             let items = snapshot.items, index = snapshot.index
@@ -83,6 +111,7 @@ public final class RecommendationService: @unchecked Sendable {
         self.store = store
         self.logger = logger
         models = databasePath.map { ModelDirectory(databasePath: $0) }
+        cacheLifetime = ProcessInfo.processInfo.environment["CURIO_RECOMMENDATION_CACHE_SECONDS"].flatMap(Double.init) ?? 30
         policies = try PolicyLibrary(directory: databasePath.map { URL(fileURLWithPath: $0 + ".policies") },
                                      warn: { logger.warning("\($0)") })
     }
@@ -144,7 +173,11 @@ public final class RecommendationService: @unchecked Sendable {
                 "seconds": String(format: "%.1f", Date().timeIntervalSince(start)),
             ])
         }
-        return LoadedState(snapshot: snapshot, ledger: ledger, registryDate: registryDate)
+        generationLock.lock()
+        generations += 1
+        let generation = generations
+        generationLock.unlock()
+        return LoadedState(snapshot: snapshot, ledger: ledger, registryDate: registryDate, generation: generation)
     }
 
     // MARK: Recommending
@@ -160,6 +193,21 @@ public final class RecommendationService: @unchecked Sendable {
         let policy = try policies.resolve(request.policy)
         let allowed = try snapshot.filter(maker: request.maker, subject: request.subject)
         let events = try store.events(visitor: request.visitor)
+        let key = CacheKey(generation: s.generation, visitor: request.visitor, k: request.k, excludeSeen: request.excludeSeen,
+                           policy: policy?.name, policyVersion: policy?.version ?? 0, maker: request.maker, subject: request.subject,
+                           model: request.model, events: events.count, lastEvent: events.map(\.timestamp).max())
+        if cacheLifetime > 0 {
+            cacheLock.lock()
+            let hit = cache[key]
+            cacheLock.unlock()
+            if let hit, request.now.timeIntervalSince(hit.at) < cacheLifetime, request.now >= hit.at {
+                if let policy, request.recordExposure {
+                    s.engine.ledger.record(hit.indices, catalogue: snapshot.policyCatalogue,
+                                           attributes: Self.ledgerAttributes(policy))
+                }
+                return hit.list
+            }
+        }
         var builder = InteractionBuilder()
         builder.now = request.now
         let history = builder.history(events: events, itemIndex: snapshot.index)
@@ -264,9 +312,27 @@ public final class RecommendationService: @unchecked Sendable {
         case .contentColdStart: modelName = ContentRecommender.modelName
         case .popular: modelName = PopularityRecommender.modelName
         }
-        return RecommendationList(visitor: request.visitor.rawValue, model: modelName,
-                                  modelVersion: strategy == .model ? served?.version.version : nil, strategy: strategy,
-                                  policy: policy?.name, policyVersion: policy.map(\.version), historyItems: distinct, items: items)
+        let list = RecommendationList(visitor: request.visitor.rawValue, model: modelName,
+                                      modelVersion: strategy == .model ? served?.version.version : nil, strategy: strategy,
+                                      policy: policy?.name, policyVersion: policy.map(\.version), historyItems: distinct, items: items)
+        if cacheLifetime > 0 {
+            cacheLock.lock()
+            if cache.count >= cacheCapacity {
+                let now = request.now
+                cache = cache.filter { now.timeIntervalSince($0.value.at) < cacheLifetime }
+                if cache.count >= cacheCapacity { cache.removeAll(keepingCapacity: true) }
+            }
+            cache[key] = (list, request.now, positions)
+            cacheLock.unlock()
+        }
+        return list
+    }
+
+    /// The attributes ``CurioPolicy/PolicyEngine`` records exposure for under `policy`.
+    static func ledgerAttributes(_ policy: Policy) -> [GroupAttribute] {
+        var attributes: [GroupAttribute] = [.makerGender, .maker]
+        if let a = policy.exposure?.attribute, !attributes.contains(a) { attributes.append(a) }
+        return attributes
     }
 
     /// Objects similar to one object (content similarity over the metadata, explained through the knowledge graph).
@@ -279,8 +345,9 @@ public final class RecommendationService: @unchecked Sendable {
         let snapshot = s.snapshot
         guard let i = snapshot.index[id] else { throw RecommendationSetupError.unknownItem(id) }
         let neighbours = snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }
-        let items = neighbours.map { n -> RecommendedItem in
-            let ev = s.composer.evidence(for: n.id, attributions: [(id, 1)], fallback: .textSimilarity)
+        let typed = s.composer.typed(neighbours.map(\.id), history: [id])
+        let items = zip(neighbours, typed).map { n, links -> RecommendedItem in
+            let ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: .textSimilarity)
             var (because, sentence) = s.composer.explain(ev, adjustments: [], popular: false)
             if sentence.hasPrefix("Because you liked ") { sentence = "Like " + sentence.dropFirst("Because you liked ".count) }
             return summary(of: n.id, snapshot: snapshot, score: n.score, modelScore: n.score, because: because, sentence: sentence,
@@ -324,18 +391,24 @@ public final class RecommendationService: @unchecked Sendable {
         return out.sorted { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
     }
 
+    /// Evidence for items the content model recommended (snapshot positions).
     private func explainWithContent(_ positions: [Int], history: VisitorHistory, base: [Float],
                                     state s: LoadedState) -> [[Evidence]] {
         let snapshot = s.snapshot
-        let priority = s.composer.linkPriority(items: positions.map { snapshot.items[$0].id },
-                                               history: history.entries.map { snapshot.items[$0.item].id })
+        let ids = positions.map { snapshot.items[$0].id }
+        let historyIDs = history.entries.map { snapshot.items[$0.item].id }
+        let typed = s.composer.typed(ids, history: historyIDs)
         let attributions = attribution.attribute(model: snapshot.contentModel, history: history.entries, base: base, items: positions,
-                                                 priority: Dictionary(priority.compactMap { id, p in snapshot.index[id].map { ($0, p) } },
-                                                                      uniquingKeysWith: +))
-        return zip(positions, attributions).map { j, a in
-            s.composer.evidence(for: snapshot.items[j].id, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) },
-                                fallback: .textSimilarity)
+                                                 priority: priority(typed, history: historyIDs) { snapshot.index[$0] })
+        return zip(typed, attributions).map { links, a in
+            s.composer.evidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
         }
+    }
+
+    /// Link priorities by model index, only needed when the history is longer than the attribution limit.
+    private func priority(_ typed: [[Evidence]], history: [ItemID], index: (ItemID) -> Int?) -> [Int: Double] {
+        guard Set(history).count > attribution.limit else { return [:] }
+        return Dictionary(ExplanationComposer.priority(typed).compactMap { id, p in index(id).map { ($0, p) } }, uniquingKeysWith: +)
     }
 
     private func explainWithModel(_ positions: [Int], model m: ServingModel, history h: VisitorHistory, base: [Float],
@@ -350,16 +423,16 @@ public final class RecommendationService: @unchecked Sendable {
             if j >= 0 && !contentFilled.contains(p) { inModel.append((n, j)) } else { outside.append((n, p)) }
         }
         if let graph = m.model as? GraphRecommender {
-            for (n, j) in inModel { out[n] = s.composer.normalised(graph.contributions(item: j, history: h.entries)) }
+            let exact = graph.model.contributions(inModel.map { graph.itemIDs[$0.j] }, history: graph.weightedItems(h.entries))
+            for (k, pair) in inModel.enumerated() { out[pair.n] = s.composer.normalised(exact[k]) }
         } else if !inModel.isEmpty {
             let ids = m.model.itemIDs
-            let priority = s.composer.linkPriority(items: inModel.map { ids[$0.j] }, history: h.entries.map { ids[$0.item] })
+            let historyIDs = h.entries.map { ids[$0.item] }
+            let typed = s.composer.typed(inModel.map { ids[$0.j] }, history: historyIDs)
             let a = attribution.attribute(model: m.model, history: h.entries, base: base, items: inModel.map(\.j),
-                                          priority: Dictionary(priority.compactMap { id, p in m.itemIndex[id].map { ($0, p) } },
-                                                               uniquingKeysWith: +))
+                                          priority: priority(typed, history: historyIDs) { m.itemIndex[$0] })
             for (k, pair) in inModel.enumerated() {
-                out[pair.n] = s.composer.evidence(for: m.model.itemIDs[pair.j],
-                                                  attributions: a[k].map { (m.model.itemIDs[$0.item], $0.drop) },
+                out[pair.n] = s.composer.evidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
                                                   fallback: m.fallbackKind)
             }
         }

@@ -15,7 +15,7 @@ public struct ScoreAttribution: Sendable {
     /// How many of the most recent history objects are left out in turn (each costs one scoring).
     public var limit: Int
 
-    public init(limit: Int = 5) { self.limit = limit }
+    public init(limit: Int = 3) { self.limit = limit }
 
     /// Attributions for `items` (model indices): per item, the positive drops by history object, largest first.
     /// - Parameter base: the model's scores for the whole history (to avoid scoring it again).

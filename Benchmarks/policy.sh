@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Serving, curator policies and explanations on the full Tate collection with simulated visitors:
+#   1. exposure of the dominant maker and the gender split over 10,000 requests, without and with the default
+#      policy (women >= 40% of exposure, <= 2 works per maker), and whether the target is met within 5 points;
+#   2. in-process latency of a whole explained request over ~70,000 objects, and of the re-ranking step alone;
+#   3. `curio evaluate` (global temporal split, full ranking): NDCG@10 cost of the policy and of each re-ranker,
+#      explanation fidelity, the graph-aware model against the serving model;
+#   4. HTTP throughput of GET /v1/visitors/{id}/recommendations with wrk.
+# Goals: targets within 5 points, NDCG@10 loss <= 10%, re-ranking p99 <= 2 ms, request p99 <= 10 ms in-process,
+# >= 2,000 req/s at p99 <= 20 ms over HTTP, fidelity >= 90%.
+# Usage: Benchmarks/policy.sh   (env: VISITORS=10000 REQUESTS=10000 MODEL=hybrid DURATION=20s CONNECTIONS=16
+#                                 SERVER_THREADS=2 DATA=../shared/data/tate KEEP=1 to keep the work folder)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+VISITORS="${VISITORS:-10000}"
+REQUESTS="${REQUESTS:-10000}"
+MODEL="${MODEL:-hybrid}"
+DURATION="${DURATION:-20s}"
+CONNECTIONS="${CONNECTIONS:-16}"
+SERVER_THREADS="${SERVER_THREADS:-2}"
+DATA="${DATA:-../shared/data/tate}"
+[ -d "$DATA" ] || { echo "policy: no Tate data at $DATA" >&2; exit 66; }
+
+swift build -c release --product curio >/dev/null
+swift build -c release --product curio-bench-serving >/dev/null
+BIN="$(swift build -c release --show-bin-path)"
+CURIO="$BIN/curio"
+
+WORK="$(mktemp -d -t curio-policy-bench.XXXXXX)"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  if [ -z "${KEEP:-}" ]; then rm -rf "$WORK"; else echo "policy: kept $WORK" >&2; fi
+}
+trap cleanup EXIT
+DB="$WORK/curio.db"
+step() { local t0=$SECONDS; "$@"; echo "policy: $(basename "$1") ${2:-} took $((SECONDS - t0)) s" >&2; }
+
+"$CURIO" init --db "$DB" --quiet >/dev/null
+step "$CURIO" ingest --db "$DB" --format tate "$DATA" --quiet --allow-skips >/dev/null
+step "$CURIO" simulate --db "$DB" --visitors "$VISITORS" --seed 7 --end 2025-06-30 --quiet >/dev/null
+step "$CURIO" train --db "$DB" --model "$MODEL" --seed 7 --json --quiet > "$WORK/train.json"
+step "$CURIO" train --db "$DB" --model graph --seed 7 --no-serve --json --quiet > "$WORK/train-graph.json"
+
+echo "== serving in process ($MODEL, $REQUESTS requests)"
+step "$BIN/curio-bench-serving" --db "$DB" --requests "$REQUESTS" | tee "$WORK/serving.txt" | grep -v '^RESULT'
+
+echo "== evaluation ($MODEL and graph, global temporal split, default policy)"
+step "$CURIO" evaluate --db "$DB" --models "$MODEL,graph" --policy default --json --quiet --report "$WORK/evaluation.html" > "$WORK/evaluation.json"
+python3 - "$WORK/evaluation.json" "$MODEL" <<'PY'
+import json, sys
+e = json.load(open(sys.argv[1])); serving = sys.argv[2]
+r = e["report"]
+print(f"split {r['split']}: {r['train_visitors']} training visitors, {r['test_visitors']} test visitors, {r['catalogue_items']} objects")
+print(f"{'model':10} {'ndcg@10':>8} {'recall@20':>9} {'coverage@10':>11} {'train s':>8} {'fidelity':>9}")
+for m in r["models"]:
+    f = e["fidelity"].get(m["name"], {})
+    print(f"{m['name']:10} {m['metrics']['ndcg@10']:8.4f} {m['metrics']['recall@20']:9.4f} {m['metrics']['coverage@10']:11.4f} "
+          f"{m.get('training_seconds') or 0:8.1f} {100 * f.get('fidelity', 0):8.1f}%")
+for c in r["comparisons"]:
+    print(f"{c['model']} vs {c['baseline']}: ndcg@10 {c['mean_difference']:+.4f} ({100 * (c.get('relative_difference') or 0):+.1f}%), "
+          f"t-test p = {c['t_test_p']:.2g}, Wilcoxon p = {c['wilcoxon_p']:.2g}")
+for p in e["policy"]:
+    print(f"policy {p['policy']} on {p['model']}:")
+    for v in p["variants"]:
+        shares = ", ".join(f"{g} {100 * s:.1f}%" for g, s in sorted(v["exposure_shares"].items()))
+        print(f"  {v['name']:20} ndcg@10 {v['metrics']['ndcg@10']:.4f} ({100 * v['ndcg_change']:+.1f}%)  "
+              f"dominant {v['dominant_maker']} {100 * v['dominant_maker_share']:.1f}%  {shares}")
+PY
+
+echo "== HTTP: GET /v1/visitors/{id}/recommendations?k=10 (wrk -c$CONNECTIONS, $DURATION, server threads $SERVER_THREADS)"
+command -v wrk >/dev/null || { echo "policy: wrk is not installed (apt-get install wrk)" >&2; exit 69; }
+"$CURIO" visitors list --db "$DB" --page-size 1000 --json --quiet \
+  | python3 -c 'import json,sys; [print(v["visitor"]) for v in json.load(sys.stdin)["visitors"] if v["events"] >= 4]' > "$WORK/visitors.txt"
+export CURIO_BENCH_VISITORS="$WORK/visitors.txt"
+PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')"
+CURIO_API_KEY=benchmark-key "$CURIO" serve --db "$DB" --port "$PORT" --threads "$SERVER_THREADS" --quiet >/dev/null 2>"$WORK/serve.log" &
+PIDS+=($!)
+for _ in $(seq 1 600); do
+  curl -sf "http://127.0.0.1:$PORT/v1/visitors/warm-up/recommendations?k=1" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+wrk -t1 -c"$CONNECTIONS" -d5s -s Benchmarks/policy_visitors.lua "http://127.0.0.1:$PORT" >/dev/null
+HTTP_RESULT="$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s Benchmarks/policy_visitors.lua "http://127.0.0.1:$PORT" | grep '^RESULT')"
+echo "$HTTP_RESULT"
+
+echo "== summary (goal in brackets)"
+python3 - "$WORK/serving.txt" "$WORK/evaluation.json" "$MODEL" "$HTTP_RESULT" <<'PY'
+import json, re, sys
+res = dict(re.findall(r"RESULT (\w+)=([0-9.]+)", open(sys.argv[1]).read()))
+res = {k: float(v) for k, v in res.items()}
+e = json.load(open(sys.argv[2])); model = sys.argv[3]
+http = {k: float(v) for k, v in re.findall(r"(\w+)=([0-9.]+)", sys.argv[4])}
+pol = next(p for p in e["policy"] if p["model"] == model)
+full = next(v for v in pol["variants"] if v["name"] == "policy")
+def ok(c): return "met" if c else "NOT met"
+t = res["female_target"]
+print(f"dominant maker exposure: {100*res['dominant_share_none']:.1f}% -> {100*res['dominant_share_default']:.1f}% with the default policy")
+print(f"women's exposure share: {100*res['female_share_none']:.1f}% -> {100*res['female_share_default']:.1f}% (target {100*t:.0f}% within 5 points: {ok(res['female_share_default'] >= t - 0.05)})")
+print(f"NDCG@10 change with the default policy ({model}): {100*full['ndcg_change']:+.1f}% (<= 10% loss: {ok(full['ndcg_change'] >= -0.10)})")
+print(f"re-ranking p99: {res['rerank_p99_ms']:.3f} ms (<= 2 ms: {ok(res['rerank_p99_ms'] <= 2)})")
+print(f"explained request p99 in process: {res['latency_p99_default_ms']:.2f} ms with policy, {res['latency_p99_none_ms']:.2f} ms without (<= 10 ms: {ok(res['latency_p99_default_ms'] <= 10)})")
+print(f"HTTP: {http['rps']:.0f} req/s, p99 {http['p99_ms']:.1f} ms, errors {int(http['errors'] + http['non2xx'])} (>= 2,000 req/s at p99 <= 20 ms: {ok(http['rps'] >= 2000 and http['p99_ms'] <= 20)})")
+for name, f in sorted(e["fidelity"].items()):
+    print(f"explanation fidelity {name}: {100*f['fidelity']:.1f}% of {f['recommendations']} recommendations (>= 90%: {ok(f['fidelity'] >= 0.9)})")
+ms = {m["name"]: m["metrics"]["ndcg@10"] for m in e["report"]["models"]}
+print(f"graph vs {model}: ndcg@10 {ms.get('graph', 0):.4f} vs {ms.get(model, 0):.4f} (ratio graph/{model} {ms.get('graph', 0)/max(ms.get(model, 1e-12), 1e-12):.2f})")
+PY
