@@ -17,6 +17,7 @@ PORT ?= 8080
 DEMO_DB ?= var/demo.db
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/curio
+DEBUG_BIN := .build/debug/curio
 
 .PHONY: help setup system build release models demo test bench clean
 
@@ -45,12 +46,16 @@ demo: setup
 	@mkdir -p var
 	$(RELEASE_BIN) init --db $(DEMO_DB)
 	$(RELEASE_BIN) ingest --db $(DEMO_DB) --format tate data/sample/tate
+	$(RELEASE_BIN) simulate --db $(DEMO_DB) --visitors 2000 --seed 7 --end 2025-06-30
+	$(RELEASE_BIN) train --db $(DEMO_DB) --model hybrid --seed 7
 	$(RELEASE_BIN) venue import --db $(DEMO_DB) data/venue/tate-sample-venue.json
 	$(RELEASE_BIN) stats --db $(DEMO_DB)
 	$(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
 
-test: setup
+## The test suite runs on a debug build; the models are installed with that build's curio (no release build needed).
+test: system
 	swift build --build-tests $(SWIFT_FLAGS)
+	$(DEBUG_BIN) models install
 	swift test --skip-build $(SWIFT_FLAGS)
 
 bench: setup

@@ -26,7 +26,10 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CMicroHTTPD", pkgConfig: "libmicrohttpd", providers: [.apt(["libmicrohttpd-dev"])]),
-        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        // CVips uses a project-local .pc file (see Sources/CVips/curio-vips.pc): the system vips.pc drags in -pthread,
+        // which SwiftPM reports as a prohibited flag on every build.
+        .systemLibrary(name: "CVips", pkgConfig: Context.packageDirectory + "/Sources/CVips/curio-vips.pc",
+                       providers: [.apt(["libvips-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Fixed-arity C wrappers around variadic C APIs that Swift cannot call.
         .target(name: "CCurioHTTP", dependencies: ["CMicroHTTPD"]),
@@ -41,7 +44,7 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
-        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend"]),
@@ -49,15 +52,27 @@ let package = Package(
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
         ]),
-        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue",
-                                                  "CCurioHTTP", "CMicroHTTPD"]),
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD",
+                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
-                                                        "CurioNeural", "CurioVisits", "CurioDialogue"]),
-        // Child process of the ingest crash test (SIGKILL at random moments), also a plain Tate ingest for benchmarks.
-        .executableTarget(name: "curio-ingest-crashtest", dependencies: ["CurioIngest", "CurioStore"]),
+                                                        "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
+                                                        "CurioDialogue"]),
+        // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
+        .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioMath", "CurioCore"],
                           path: "Benchmarks/CurioBench"),
+        // Benchmark driver for the knowledge graph (Benchmarks/graph.sh).
+        .executableTarget(name: "curio-graph-bench",
+                          dependencies: ["CurioGraph", "CurioRecommend", "CurioCompression", "CurioCore", "CurioMath"],
+                          path: "Benchmarks/GraphBench"),
+
+        // MARK: Benchmark drivers (run by Benchmarks/*.sh, not shipped).
+        .executableTarget(name: "curio-image-bench", dependencies: ["CurioImaging", "CurioNeural", "CurioCore"],
+                          path: "Benchmarks/CurioImageBench"),
+        .executableTarget(name: "curio-bench-recommend",
+                          dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
+                          path: "Benchmarks/RecommendBench"),
 
         // Benchmarks (run by Benchmarks/visits.sh).
         .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
@@ -68,13 +83,14 @@ let package = Package(
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-crashtest"],
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore"]),
+        // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
+        .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
-        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore"]),
+        .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioCompression", "CurioRecommend"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),

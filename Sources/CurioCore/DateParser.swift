@@ -52,11 +52,15 @@ public enum DateParser {
             return make(original, range.0, range.1, circa: circa)
         }
 
+        // ISO calendar dates (1850-05-12, 1850-05) name one year.
+        if let year = isoYear(s) { return make(original, year - (circa ? DateRange.circaMargin : 0), year + (circa ? DateRange.circaMargin : 0), circa: circa) }
+
         let numbers = leadingNumbers(s)
         guard let first = numbers.first else { return nil }
         var start = first.value
         var end = first.value
-        if first.decade { end = start + 9 }
+        // "1850s" is a decade; "1800s" is the century, as people mean it.
+        if first.decade { end = start + (start % 100 == 0 ? 99 : 9) }
         if numbers.count >= 2, numbers[1].joinedByRange || numbers[1].joinedByAlternative {
             let second = numbers[1]
             if second.joinedByRange, !bce, second.digits < first.digits {
@@ -78,6 +82,17 @@ public enum DateParser {
             end += DateRange.circaMargin
         }
         return make(original, start, end, circa: circa)
+    }
+
+    /// The year of an ISO 8601 calendar date (`YYYY-MM-DD` or `YYYY-MM`), or nil.
+    private static func isoYear(_ s: String) -> Int? {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2 || parts.count == 3, parts[0].count == 4, let year = Int(parts[0]),
+              parts[1].count == 2, let month = Int(parts[1]), (1...12).contains(month) else { return nil }
+        if parts.count == 3 {
+            guard parts[2].count == 2, let day = Int(parts[2]), (1...31).contains(day) else { return nil }
+        }
+        return year
     }
 
     private static func make(_ text: String, _ a: Int, _ b: Int, circa: Bool) -> DateRange? {

@@ -11,4 +11,6 @@ public enum ExitCode: Int32, Sendable {
     case unavailable = 69
     /// A bug or unexpected internal failure.
     case software = 70
+    /// An output file (a report, an export, a model artefact) cannot be created.
+    case cantCreate = 73
 }

@@ -117,8 +117,20 @@ final class IngestWriter: @unchecked Sendable {
             try finish(current, sha256: nil)
         }
         var file = open ?? OpenFile(path: chunk.file, input: input)
-        let (records, events, problems) = Ingestor.screen(chunk)
+        var (records, events, problems) = Ingestor.screen(chunk)
         file.records = file.records + (try session.write(records))
+        if !events.isEmpty {
+            // Importers never see the store: events naming items the catalogue does not hold are left out here.
+            let known = try session.existingItemIDs(Array(Set(events.map(\.item))))
+            if known.count < Set(events.map(\.item)).count {
+                for event in events where !known.contains(event.item) {
+                    problems.append(RecordProblem(file: chunk.file, record: "\(event.visitor) → \(event.item)", field: "item",
+                                                  message: "'\(event.item)' is not in the collection; event skipped",
+                                                  kind: .unknownItem))
+                }
+                events.removeAll { !known.contains($0.item) }
+            }
+        }
         if !events.isEmpty {
             let appended = try session.appendEvents(events)
             file.events.appended += appended.appended

@@ -17,6 +17,10 @@ public final class Curio: Sendable {
     /// Where the facade logs (discarded unless the application passes a logger).
     public let logger: Logger
     private let conceptLabels: ConceptLabelCache
+    /// Recommendation serving state (snapshot, models, policies, exposure ledger), created on first use.
+    let recommendationSlot = RecommendationServiceSlot()
+    /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
+    let textSearch = TextSearchCache()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {

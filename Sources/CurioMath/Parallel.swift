@@ -50,3 +50,16 @@ public enum Parallel {
         }
     }
 }
+
+extension BLAS {
+    /// Runs `body` with OpenBLAS limited to `count` threads, restoring the previous count afterwards.
+    ///
+    /// Use it around loops that parallelise above BLAS: OpenBLAS's own worker threads otherwise spin while Curio's
+    /// workers compute, and on a two-core machine they steal most of the time.
+    public static func withThreadCount<T>(_ count: Int, _ body: () throws -> T) rethrows -> T {
+        let previous = threadCount
+        setThreadCount(count)
+        defer { setThreadCount(previous) }
+        return try body()
+    }
+}

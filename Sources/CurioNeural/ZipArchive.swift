@@ -228,9 +228,8 @@ public final class ZipArchive: Sendable {
             o -= 1
         }
         guard eocd >= 0 else { throw bad("no end-of-central-directory record (not a zip file, or truncated)") }
-        if eocd >= 20, u32(bytes, eocd - 20) == zip64Locator {
-            throw bad("zip64 archives are not supported")
-        }
+        // A zip64 locator before the record is fine as long as the classic fields are not saturated: PyTorch's
+        // writer always adds zip64 records, even to small checkpoints whose 32-bit fields are all valid.
         let diskNumber = u16(bytes, eocd + 4), cdDisk = u16(bytes, eocd + 6)
         let entriesOnDisk = u16(bytes, eocd + 8), totalEntries = u16(bytes, eocd + 10)
         let cdSize = u32(bytes, eocd + 12), cdOffset = u32(bytes, eocd + 16)

@@ -62,9 +62,11 @@ public struct ALSRecommender: TrainableRecommender {
         for i in items.storage.indices { items.storage[i] = Float(random.normal()) * configuration.initialScale }
         let confidence = m.matrix.mapValues { _, _, r in 1 + configuration.alpha * r }
         let confidenceByItem = confidence.transposed()
-        for _ in 0..<configuration.iterations {
-            leastSquaresStep(target: &users, fixed: items, ratings: confidence, configuration: configuration)
-            leastSquaresStep(target: &items, fixed: users, ratings: confidenceByItem, configuration: configuration)
+        BLAS.withThreadCount(1) {
+            for _ in 0..<configuration.iterations {
+                leastSquaresStep(target: &users, fixed: items, ratings: confidence, configuration: configuration)
+                leastSquaresStep(target: &items, fixed: users, ratings: confidenceByItem, configuration: configuration)
+            }
         }
         return ALSRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
                               userFactors: users, itemFactors: items, seed: seed)

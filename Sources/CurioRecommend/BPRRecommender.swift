@@ -9,8 +9,12 @@ import Foundation
 /// `x_ui = b_i + p_u·q_i`, L2 regularisation, and **uniform negative sampling** (j drawn uniformly among items the
 /// visitor has not interacted with).
 ///
-/// Determinism: one thread, and each epoch visits the positive pairs in an order shuffled by the seeded generator
-/// (no Hogwild races), so the same seed gives the same model bit for bit.
+/// Determinism without Hogwild races: each epoch visits the positive pairs in an order shuffled by the seeded
+/// generator, in blocks of ``Configuration/blockSize`` samples. Within a block, ``Configuration/threads`` workers each
+/// own the visitors with `index % threads == worker` (so visitor vectors have one writer), read item vectors as of the
+/// block start and accumulate their item updates privately; the updates are merged in worker order after the block.
+/// Negative samples come from per-(epoch, block, worker) seeded streams. The same seed and configuration give the
+/// same model bit for bit, on any number of cores.
 ///
 /// Fold-in: a new visitor's vector is fitted by a few epochs of the same SGD over their history with the item
 /// vectors frozen (seeded, so deterministic), then scores are `b + Q·p`.
@@ -30,6 +34,12 @@ public struct BPRRecommender: TrainableRecommender {
         public var decay: Float = 0.97
         /// SGD epochs over the history when folding in a visitor.
         public var foldInEpochs: Int = 40
+        /// Worker threads. Visitors are split among them by index; item updates are accumulated per thread and
+        /// merged every ``blockSize`` samples in thread order, so the result depends on this number but never on
+        /// scheduling.
+        public var threads: Int = 2
+        /// Samples between merges of the item updates.
+        public var blockSize: Int = 4096
         public init(factors: Int = 64, learningRate: Float = 0.05, regularization: Float = 0.002, epochs: Int = 40) {
             self.factors = factors
             self.learningRate = learningRate
@@ -54,6 +64,8 @@ public struct BPRRecommender: TrainableRecommender {
         try require(c.regularization >= 0 && c.regularization.isFinite, "regularization", "must not be negative")
         try require(c.epochs >= 0 && c.epochs <= 10_000, "epochs", "must be between 0 and 10,000")
         try require(c.decay > 0 && c.decay <= 1, "decay", "must be in (0, 1]")
+        try require(c.threads >= 1 && c.threads <= 64, "threads", "must be between 1 and 64")
+        try require(c.blockSize >= 1, "block_size", "must be at least 1")
         try require(c.foldInEpochs >= 0 && c.foldInEpochs <= 1000, "fold_in_epochs", "must be between 0 and 1000")
     }
 
@@ -80,44 +92,113 @@ public struct BPRRecommender: TrainableRecommender {
         let useBias = configuration.itemBias
         let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
         defer { grad.deallocate() }
-        for _ in 0..<configuration.epochs {
+        let threads = configuration.threads
+        let block = configuration.blockSize
+        // Per-thread item deltas (dense, cleared row by row after each merge) and touched lists.
+        var itemDelta = [[Float]](repeating: [Float](repeating: 0, count: nItems * k), count: threads)
+        var biasDelta = [[Float]](repeating: [Float](repeating: 0, count: nItems), count: threads)
+        var touched = [[Int32]](repeating: [], count: threads)
+        var isTouched = [[Bool]](repeating: [Bool](repeating: false, count: nItems), count: threads)
+        for epoch in 0..<configuration.epochs {
             random.shuffle(&order)
-            users.storage.withUnsafeMutableBufferPointer { uBuffer in
-                items.storage.withUnsafeMutableBufferPointer { iBuffer in
-                    bias.withUnsafeMutableBufferPointer { bBuffer in
-                        x.columnIndices.withUnsafeBufferPointer { cols in
-                            let pu0 = uBuffer.baseAddress!, qi0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
-                            for entry in order {
-                                let u = Int(owner[Int(entry)])
-                                let i = Int(cols[Int(entry)])
-                                let start = x.rowPointers[u], end = x.rowPointers[u + 1]
-                                if end - start >= nItems { continue }
-                                var j = random.nextInt(below: nItems)
-                                var attempts = 0
-                                while contains(cols.baseAddress!, start, end, Int32(j)) && attempts < 20 {
-                                    j = random.nextInt(below: nItems)
-                                    attempts += 1
-                                }
-                                if attempts == 20 { continue }
-                                let p = pu0 + u * k, qi = qi0 + i * k, qj = qi0 + j * k
-                                var score: Float = useBias ? b[i] - b[j] : 0
-                                for f in 0..<k { score += p[f] * (qi[f] - qj[f]) }
-                                let g = 1 / (1 + expf(score))
-                                for f in 0..<k {
-                                    let pf = p[f], di = qi[f], dj = qj[f]
-                                    grad[f] = g * (di - dj) - reg * pf
-                                    qi[f] = di + learningRate * (g * pf - reg * di)
-                                    qj[f] = dj + learningRate * (-g * pf - reg * dj)
-                                }
-                                for f in 0..<k { p[f] += learningRate * grad[f] }
-                                if useBias {
-                                    b[i] += learningRate * (g - reg * b[i])
-                                    b[j] += learningRate * (-g - reg * b[j])
+            let rate = learningRate
+            var blockStart = 0
+            var blockNumber: UInt64 = 0
+            while blockStart < order.count {
+                let blockEnd = min(order.count, blockStart + block)
+                let streamBase = (UInt64(epoch) << 40) | (blockNumber << 8)
+                users.storage.withUnsafeMutableBufferPointer { uBuffer in
+                    items.storage.withUnsafeBufferPointer { iBuffer in
+                        bias.withUnsafeBufferPointer { bBuffer in
+                            x.columnIndices.withUnsafeBufferPointer { cols in
+                                order.withUnsafeBufferPointer { orderBuffer in
+                                    owner.withUnsafeBufferPointer { ownerBuffer in
+                                        itemDelta.withUnsafeMutableBufferPointer { deltas in
+                                            biasDelta.withUnsafeMutableBufferPointer { biasDeltas in
+                                                touched.withUnsafeMutableBufferPointer { touchedLists in
+                                                    isTouched.withUnsafeMutableBufferPointer { touchedFlags in
+                                    let pu0 = uBuffer.baseAddress!, q0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
+                                    let c = cols.baseAddress!
+                                    Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
+                                        for t in range {
+                                            var rng = SeededRandom(seed: seed, stream: streamBase | UInt64(t))
+                                            let grad = UnsafeMutablePointer<Float>.allocate(capacity: k)
+                                            defer { grad.deallocate() }
+                                            deltas[t].withUnsafeMutableBufferPointer { dBuffer in
+                                                biasDeltas[t].withUnsafeMutableBufferPointer { dbBuffer in
+                                                    let d = dBuffer.baseAddress!, db = dbBuffer.baseAddress!
+                                                    for s in blockStart..<blockEnd {
+                                                        let entry = Int(orderBuffer[s])
+                                                        let u = Int(ownerBuffer[entry])
+                                                        // Each visitor belongs to one thread: their vector has one writer.
+                                                        if u % threads != t { continue }
+                                                        let i = Int(c[entry])
+                                                        let start = x.rowPointers[u], end = x.rowPointers[u + 1]
+                                                        if end - start >= nItems { continue }
+                                                        var j = rng.nextInt(below: nItems)
+                                                        var attempts = 0
+                                                        while contains(c, start, end, Int32(j)) && attempts < 20 {
+                                                            j = rng.nextInt(below: nItems)
+                                                            attempts += 1
+                                                        }
+                                                        if attempts == 20 { continue }
+                                                        // Item vectors are read as of the block start; their updates
+                                                        // accumulate in this thread's deltas.
+                                                        let p = pu0 + u * k, qi = q0 + i * k, qj = q0 + j * k
+                                                        var score: Float = useBias ? b[i] - b[j] : 0
+                                                        score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
+                                                        let g = 1 / (1 + expf(score))
+                                                        let di = d + i * k, dj = d + j * k
+                                                        for f in 0..<k {
+                                                            let pf = p[f], vi = qi[f], vj = qj[f]
+                                                            grad[f] = g * (vi - vj) - reg * pf
+                                                            di[f] += rate * (g * pf - reg * vi)
+                                                            dj[f] += rate * (-g * pf - reg * vj)
+                                                        }
+                                                        for f in 0..<k { p[f] += rate * grad[f] }
+                                                        if useBias {
+                                                            db[i] += rate * (g - reg * b[i])
+                                                            db[j] += rate * (-g - reg * b[j])
+                                                        }
+                                                        if !touchedFlags[t][i] {
+                                                            touchedFlags[t][i] = true
+                                                            touchedLists[t].append(Int32(i))
+                                                        }
+                                                        if !touchedFlags[t][j] {
+                                                            touchedFlags[t][j] = true
+                                                            touchedLists[t].append(Int32(j))
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
                 }
+                // Merge the deltas in thread order (deterministic), then clear them.
+                for t in 0..<threads {
+                    for item in touched[t] {
+                        let row = Int(item) * k
+                        for f in 0..<k {
+                            items.storage[row + f] += itemDelta[t][row + f]
+                            itemDelta[t][row + f] = 0
+                        }
+                        bias[Int(item)] += biasDelta[t][Int(item)]
+                        biasDelta[t][Int(item)] = 0
+                        isTouched[t][Int(item)] = false
+                    }
+                    touched[t].removeAll(keepingCapacity: true)
+                }
+                blockStart = blockEnd
+                blockNumber += 1
             }
             learningRate *= configuration.decay
         }

@@ -8,7 +8,8 @@ import Foundation
 ///
 /// Three item–item graphs over the catalogue:
 /// - **collaborative** `P = R̃ᵀR̃` with `R̃ = D_u^(−a_u/2) · R · D_i^(−a_i/2)` (degree-normalised co-occurrence; at
-///   `a_u = a_i = 1` it is the GF-CF linear filter, the infinite-depth limit of linear LightGCN on the bipartite graph),
+///   `a_u = a_i = 1` it is the GF-CF linear filter, the infinite-depth limit of linear LightGCN on the bipartite graph;
+///   the default `a_i = 0.5` keeps part of the popularity signal, which museum visits have in abundance),
 ///   top ``Configuration/collaborativeNeighbours`` per item;
 /// - **content** `S`: each item's ``Configuration/contentNeighbours`` most similar items by content cosine
 ///   (text/image/metadata vectors), symmetrised and normalised `D^(−1/2) S D^(−1/2)`, then frozen;
@@ -28,7 +29,7 @@ public struct HybridRecommender: TrainableRecommender {
         /// Weight of the collaborative term (0 gives the content-only part).
         public var collaborativeWeight: Float = 1
         /// β: weight of collaborative scores propagated over the content graph.
-        public var propagationWeight: Float = 0.5
+        public var propagationWeight: Float = 1
         /// γ: weight of the direct content-neighbour term.
         public var contentWeight: Float = 0.3
         /// Neighbours kept per item in the collaborative graph.
@@ -38,8 +39,8 @@ public struct HybridRecommender: TrainableRecommender {
         /// Exponent a_u of the visitor-degree normalisation.
         public var userDegreeExponent: Float = 1
         /// Exponent a_i of the item-degree normalisation.
-        public var itemDegreeExponent: Float = 1
-        public init(collaborativeWeight: Float = 1, propagationWeight: Float = 0.5, contentWeight: Float = 0.3,
+        public var itemDegreeExponent: Float = 0.5
+        public init(collaborativeWeight: Float = 1, propagationWeight: Float = 1, contentWeight: Float = 0.3,
                     collaborativeNeighbours: Int = 200, contentNeighbours: Int = 10) {
             self.collaborativeWeight = collaborativeWeight
             self.propagationWeight = propagationWeight

@@ -132,6 +132,7 @@ public struct ItemGraph: Sendable, Equatable {
             let d = matrix.columns
             let block = 512
             let blocks = (n + block - 1) / block
+            BLAS.withThreadCount(1) {
             rows.withUnsafeMutableBufferPointer { rowsBuffer in
                 let out = rowsBuffer.baseAddress!
                 matrix.storage.withUnsafeBufferPointer { f in
@@ -147,16 +148,17 @@ public struct ItemGraph: Sendable, Equatable {
                             }
                             for r in 0..<m {
                                 let i = start + r
+                                // Itself and non-positive similarities never become neighbours.
+                                products[r * n + i] = -.infinity
                                 let best = products.withUnsafeBufferPointer { p in
-                                    TopK.select(UnsafeBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)]), k: neighbours) { j in
-                                        j == i || p[r * n + j] <= 0
-                                    }
+                                    TopK.largest(UnsafeBufferPointer(rebasing: p[(r * n)..<((r + 1) * n)]), k: neighbours)
                                 }
-                                out[i] = best.map { (Int32($0.index), $0.score) }
+                                out[i] = best.filter { $0.score > 0 }.map { (Int32($0.index), $0.score) }
                             }
                         }
                     }
                 }
+            }
             }
         }
         return ItemGraph(weights: assemble(rows: rows, columns: n))

@@ -58,9 +58,12 @@ extension Recommender {
     /// Top-k selection over a score vector (ties broken by lower index), dropping `-infinity` scores.
     public func rank(_ scores: [Float], k: Int, excluding excluded: Set<Int> = [],
                      allowed: ((Int) -> Bool)? = nil) -> [ScoredItem] {
-        let top = TopK.select(scores, k: k) { i in
-            excluded.contains(i) || scores[i] == -.infinity || !(allowed?(i) ?? true)
+        var masked = scores
+        for i in excluded where i >= 0 && i < masked.count { masked[i] = -.infinity }
+        if let allowed {
+            for i in masked.indices where !allowed(i) { masked[i] = -.infinity }
         }
+        let top = TopK.largest(masked, k: k)
         return top.map { ScoredItem(index: $0.index, id: itemIDs[$0.index], score: $0.score) }
     }
 

@@ -1,5 +1,6 @@
 import CurioCore
 import CurioKit
+import CurioNeural
 import CurioStore
 import Foundation
 
@@ -39,6 +40,7 @@ public struct CurioAPI: Sendable {
         router.add(Route("POST", "/v1/events", operationID: "postEvents", handler: handlers.postEvents))
         router.add(Route("GET", "/v1/openapi.json", operationID: "getOpenAPI", handler: handlers.openAPI))
         router.add(Route("GET", "/v1/problems/{type}", operationID: "getProblemType", handler: handlers.problemType))
+        RecommendationRoutes(curio: curio, keys: keys, logger: logger).register(in: &router)
         VisitRoutes.register(in: &router, curio: curio, keys: keys, logger: logger)
         self.router = router
     }
@@ -103,12 +105,23 @@ struct Handlers: Sendable {
     }
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var reader = QueryReader(request.query, allowed: ["q", "k"])
+        var reader = QueryReader(request.query, allowed: ["q", "k", "mode"])
         let q = reader.requiredString("q", maxLength: 500)
         let k = reader.int("k", default: 10, range: 1...CurioAPI.maximumResults)
+        let modeText = reader.string("mode", maxLength: 20) ?? SearchMode.hybrid.rawValue
+        let mode = SearchMode(rawValue: modeText)
+        if mode == nil { reader.fail("mode", "'\(modeText)' is not a search mode; use lexical, semantic or hybrid") }
         try reader.finish()
-        guard let q else { throw Problem(.invalidParameters) }
-        return try json(SearchResultsDTO(query: q, results: curio.search(q, limit: k)))
+        guard let q, let mode else { throw Problem(.invalidParameters) }
+        let outcome: SearchOutcome
+        do {
+            outcome = try curio.search(q, mode: mode, limit: k)
+        } catch let error as NeuralError {
+            throw Problem(.searchUnavailable, detail: error.description)
+        } catch let error as TextSearchError {
+            throw Problem(.searchUnavailable, detail: error.description)
+        }
+        return try json(SearchResultsDTO(query: q, mode: outcome.mode.rawValue, results: outcome.results))
     }
 
     func postEvents(_ request: HTTPRequest) throws -> HTTPResponse {

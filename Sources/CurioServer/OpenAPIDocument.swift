@@ -26,14 +26,14 @@ public enum OpenAPIDocument {
                     """,
             ],
             "servers": [["url": "http://127.0.0.1:8080", "description": "Local `curio serve`"]],
-            "tags": [
+            "tags": .array([
                 ["name": "items", "description": "Collection records"],
                 ["name": "events", "description": "Visitor interactions"],
                 ["name": "meta", "description": "Health, documentation"],
-            ],
-            "paths": paths,
+            ] + RecommendationOpenAPI.tags),
+            "paths": paths.merging(RecommendationOpenAPI.paths),
             "components": [
-                "schemas": schemas,
+                "schemas": schemas.merging(RecommendationOpenAPI.schemas),
                 "parameters": parameters,
                 "responses": responses,
                 "securitySchemes": [
@@ -89,15 +89,17 @@ public enum OpenAPIDocument {
                                  ]),
             ],
             "/v1/search": [
-                "get": operation("searchItems", tag: "items", summary: "Full-text search",
-                                 description: "BM25 ranking over titles, descriptions, makers, subjects and medium. Best first.",
+                "get": operation("searchItems", tag: "items", summary: "Search the collection",
+                                 description: "lexical: BM25 over titles, descriptions, makers, subjects and medium. semantic: cosine between the query's and the items' text embeddings (all-MiniLM-L6-v2). hybrid (default): reciprocal rank fusion of both, answering lexically (mode in the response says so) while no embeddings exist. Best first.",
                                  parameters: [
                                      query("q", "The search text.", required: true, schema: ["type": "string", "minLength": 1, "maxLength": 500]),
                                      query("k", "How many results.", schema: ["type": "integer", "minimum": 1, "maximum": .number(Double(CurioAPI.maximumResults)), "default": 10]),
+                                     query("mode", "Ranking: lexical, semantic or hybrid.", schema: ["type": "string", "enum": ["lexical", "semantic", "hybrid"], "default": "hybrid"]),
                                  ],
                                  responses: [
                                      "200": jsonResponse("The best matches.", schema: ref("SearchResults")),
                                      "400": problem("InvalidParameters"),
+                                     "503": problem("SearchUnavailable"),
                                  ]),
             ],
             "/v1/events": [
@@ -205,7 +207,7 @@ public enum OpenAPIDocument {
             "SearchResults": [
                 "type": "object", "required": ["query", "mode", "results"],
                 "properties": [
-                    "query": text, "mode": ["type": "string", "enum": ["lexical"]],
+                    "query": text, "mode": ["type": "string", "enum": ["lexical", "semantic", "hybrid"]],
                     "results": ["type": "array", "items": [
                         "type": "object", "required": ["item", "score"],
                         "properties": ["item": ref("ItemSummary"), "score": ["type": "number", "description": "BM25 score; higher is better."], "snippet": text],

@@ -48,6 +48,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case unauthorized = "unauthorized"
     case writesDisabled = "writes-disabled"
     case shuttingDown = "shutting-down"
+    case searchUnavailable = "search-unavailable"
     case internalError = "internal-error"
     case tourInfeasible = "tour-infeasible"
     case venueNotFound = "venue-not-found"
@@ -69,7 +70,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unsupportedMediaType: .unsupportedMediaType
         case .payloadTooLarge: .payloadTooLarge
         case .unauthorized: .unauthorized
-        case .writesDisabled, .shuttingDown: .serviceUnavailable
+        case .writesDisabled, .shuttingDown, .searchUnavailable: .serviceUnavailable
         case .internalError: .internalError
         case .venueNotFound, .tourNotFound, .visitorNotFound, .conversationNotFound: .notFound
         case .tourInfeasible, .imageSearchUnavailable: .unprocessable
@@ -91,6 +92,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unauthorized: "API key missing or wrong"
         case .writesDisabled: "Writes are disabled"
         case .shuttingDown: "Server is shutting down"
+        case .searchUnavailable: "Semantic search is unavailable"
         case .internalError: "Internal error"
         case .tourInfeasible: "No tour fits the request"
         case .venueNotFound: "No venue"
@@ -116,6 +118,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .unauthorized: "Write requests need the API key, sent as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'."
         case .writesDisabled: "The server has no API key configured (CURIO_API_KEY), so it refuses writes. Set the key and restart, or start a demo server with --allow-unauthenticated-writes."
         case .shuttingDown: "The server is stopping. Retry against another instance or after it restarts."
+        case .searchUnavailable: "mode=semantic needs the text model (`curio models install`) and item embeddings (`curio embed`). mode=hybrid, the default, answers lexically meanwhile."
         case .internalError: "The server failed unexpectedly. The request can be retried; if it keeps failing, report it with the time of the request."
         case .tourInfeasible: "No tour can satisfy the request (time budget, opening hours, accessibility, rooms that cannot be reached, or interests no work on display matches). The detail says why and what to change."
         case .venueNotFound: "No venue (floor plan with rooms and item placements) is stored, or none with the requested id. Import one with `curio venue import FILE`."

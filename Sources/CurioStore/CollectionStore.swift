@@ -60,6 +60,8 @@ public protocol CollectionStore: Sendable {
     func itemJSON(_ id: ItemID) throws -> Data?
     /// The items with the given ids that exist, keyed by id (one query; missing ids are left out).
     func items(ids: [ItemID]) throws -> [ItemID: Item]
+    /// Which of `ids` are stored (one query, nothing decoded).
+    func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID>
     /// Calls `body` with every item in stable id order, streaming (constant memory).
     func forEachItem(_ body: (Item) throws -> Void) throws
     /// Every agent in stable id order.
@@ -82,6 +84,10 @@ extension CollectionStore {
         return out
     }
 
+    public func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID> {
+        Set(try items(ids: ids).keys)
+    }
+
     public func forEachItem(_ body: (Item) throws -> Void) throws {
         for id in try allItemIDs() { if let item = try item(id) { try body(item) } }
     }
@@ -98,6 +104,8 @@ public protocol CollectionWriteSession: AnyObject {
     func appendEvents(_ events: [Event]) throws -> EventAppendSummary
     /// Records that a whole input file was written (in the same transaction as its last records).
     func markFileIngested(path: String, sha256: String, summary: WriteSummary) throws
+    /// Which of `ids` are stored, including items written earlier in this session's open transaction.
+    func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID>
     /// Commits the open transaction, if any.
     func commit() throws
     /// Discards the open transaction, if any.

@@ -3,9 +3,9 @@ import Foundation
 
 /// Upserts items, agents and concepts on the writer connection (inside the session's transaction).
 ///
-/// Each record's canonical JSON is hashed; a record whose hash equals the stored one is counted as
-/// unchanged and not touched. A changed record has its row updated and its link rows (makers, subjects,
-/// movements, images, places) and its search row replaced.
+/// Each record's canonical JSON is hashed (``RecordCodec/contentHash(_:)``); a record whose hash and stored
+/// content equal the stored one is counted as unchanged and not touched. A changed record has its row updated
+/// and its link rows (makers, subjects, movements, images, places) and its search row replaced.
 struct RecordWriter {
     let session: SQLiteWriteSession
     private var db: Database { session.db }
@@ -23,8 +23,18 @@ struct RecordWriter {
         for concept in batch.concepts {
             let outcome = try write(concept)
             count(outcome, into: &summary.concepts)
-            if outcome != .unchanged { touchedConcepts.append(concept.id.rawValue) }
-            if outcome == .updated { anyConceptUpdated = true }
+            switch outcome {
+            case .updated:
+                anyConceptUpdated = true
+                touchedConcepts.append(concept.id.rawValue)
+            case .inserted:
+                // A new concept can only change search rows of items stored before it that use it or a narrower
+                // concept; two index lookups rule that out in the usual case (concepts arrive with or before
+                // their items, broader before narrower).
+                if try isReferenced(concept.id.rawValue) { touchedConcepts.append(concept.id.rawValue) }
+            case .unchanged:
+                break
+            }
         }
         if anyConceptUpdated {
             // Cached label paths may now hold an old label or an old broader chain.
@@ -58,6 +68,25 @@ struct RecordWriter {
         }
     }
 
+    /// The stored canonical JSON of the row `key` of `table` (to confirm a matching hash).
+    private func storedJSON(in table: String, key: Int64) throws -> Data? {
+        try db.withStatement("SELECT json FROM \(table) WHERE key = ?") { s in
+            try s.bind(key, at: 1)
+            return try s.step() ? s.data(0) : nil
+        }
+    }
+
+    /// The stored concept in row `key` (to confirm a matching hash).
+    private func storedConcept(key: Int64) throws -> Concept? {
+        try db.withStatement("SELECT id, scheme, label, broader, level, source_uri FROM concepts WHERE key = ?") { s in
+            try s.bind(key, at: 1)
+            guard try s.step(), let scheme = Concept.Scheme(rawValue: s.string(1)) else { return nil }
+            return Concept(id: ConceptID(s.string(0)), scheme: scheme, label: s.string(2),
+                           broader: s.optionalString(3).map(ConceptID.init(rawValue:)), level: s.int(4),
+                           sourceURI: s.optionalString(5))
+        }
+    }
+
     private static func checkID(_ id: String, kind: String) throws {
         if id.isEmpty { throw StoreError.invalidValue(field: "\(kind).id", reason: "is empty") }
         if id.utf8.count > 1024 { throw StoreError.invalidValue(field: "\(kind).id", reason: "is longer than 1024 bytes") }
@@ -72,9 +101,9 @@ struct RecordWriter {
             throw StoreError.invalidValue(field: "concept \(id).broader", reason: "a concept cannot be broader than itself")
         }
         let json = db.codec.encode(concept)
-        let hash = Data(RecordCodec.contentHash(json))
+        let hash = RecordCodec.contentHash(json)
         let found = try existing("concepts", id)
-        if let found, found.hash == hash { return .unchanged }
+        if let found, found.hash == hash, try storedConcept(key: found.key) == concept { return .unchanged }
         let sql = found == nil
             ? "INSERT INTO concepts(scheme, label, broader, level, source_uri, hash, id) VALUES (?, ?, ?, ?, ?, ?, ?)"
             : "UPDATE concepts SET scheme = ?, label = ?, broader = ?, level = ?, source_uri = ?, hash = ? WHERE id = ?"
@@ -97,9 +126,9 @@ struct RecordWriter {
         let id = agent.id.rawValue
         try Self.checkID(id, kind: "agent")
         let json = db.codec.encode(agent)
-        let hash = Data(RecordCodec.contentHash(json))
+        let hash = RecordCodec.contentHash(json)
         let found = try existing("agents", id)
-        if let found, found.hash == hash { return .unchanged }
+        if let found, found.hash == hash, try storedJSON(in: "agents", key: found.key) == json { return .unchanged }
         let key: Int64
         if let found {
             key = found.key
@@ -186,9 +215,9 @@ struct RecordWriter {
         let id = item.id.rawValue
         try Self.checkID(id, kind: "item")
         let json = try db.codec.encode(item)
-        let hash = Data(RecordCodec.contentHash(json))
+        let hash = RecordCodec.contentHash(json)
         let found = try existing("items", id)
-        if let found, found.hash == hash { return .unchanged }
+        if let found, found.hash == hash, try storedJSON(in: "items", key: found.key) == json { return .unchanged }
         let key: Int64
         if let found {
             key = found.key
@@ -324,6 +353,15 @@ struct RecordWriter {
         }
         if complete { session.labelPaths[id] = path }
         return path
+    }
+
+    /// Whether any stored item uses `concept`, or any stored concept names it as broader.
+    private func isReferenced(_ concept: String) throws -> Bool {
+        for sql in ["SELECT 1 FROM concepts WHERE broader = ? LIMIT 1", "SELECT 1 FROM item_subjects WHERE concept = ? LIMIT 1",
+                    "SELECT 1 FROM item_movements WHERE concept = ? LIMIT 1"] {
+            if try db.scalarInt(sql, [.text(concept)]) != nil { return true }
+        }
+        return false
     }
 
     /// Rebuilds the search rows of stored items whose subjects or movements are any of `concepts` or

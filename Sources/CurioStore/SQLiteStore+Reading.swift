@@ -38,6 +38,20 @@ extension SQLiteStore {
         }
     }
 
+    public func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID> {
+        if ids.isEmpty { return [] }
+        return try pool.read { db in try Self.existingItemIDs(ids, in: db) }
+    }
+
+    /// The subset of `ids` stored in `db` (one statement over a JSON array of the ids).
+    static func existingItemIDs(_ ids: [ItemID], in db: Database) throws -> Set<ItemID> {
+        let list = try JSONEncoder().encode(ids.map(\.rawValue))
+        var found = Set<ItemID>()
+        try db.forEachRow("SELECT id FROM items WHERE id IN (SELECT value FROM json_each(?))",
+                          [.text(String(decoding: list, as: UTF8.self))]) { found.insert(ItemID($0.string(0))) }
+        return found
+    }
+
     public func agent(_ id: AgentID) throws -> Agent? {
         try pool.read { db in
             try db.withStatement("SELECT json FROM agents WHERE id = ?") { s -> Agent? in

@@ -74,6 +74,11 @@ final class SQLiteWriteSession: CollectionWriteSession {
         }
     }
 
+    func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID> {
+        if ids.isEmpty { return [] }
+        return try SQLiteStore.existingItemIDs(ids, in: db)
+    }
+
     func commit() throws {
         if closed { throw StoreError.invalidValue(field: "write session", reason: "used after its closure returned") }
         if db.isInTransaction { try db.execute("COMMIT") }

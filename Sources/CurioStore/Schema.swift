@@ -196,7 +196,25 @@ enum Schema {
                 ingested_at TEXT NOT NULL
             ) WITHOUT ROWID;
             """),
-        Migration(version: 2, name: "venue import time, conversations, tours and next-exhibit models", sql: """
+        Migration(version: 2, name: "item vectors (text and image embeddings)", sql: """
+            -- One row per model that has vectors; `revision` grows with every write so caches can tell.
+            CREATE TABLE vector_models(
+                model_id   TEXT PRIMARY KEY,
+                dimension  INTEGER NOT NULL CHECK (dimension > 0),
+                revision   INTEGER NOT NULL DEFAULT 0,
+                updated_at TEXT NOT NULL
+            ) WITHOUT ROWID;
+            -- vector: little-endian Float32 × dimension; content_hash: SHA-256 of what it was computed from.
+            CREATE TABLE item_vectors(
+                model_id     TEXT NOT NULL REFERENCES vector_models(model_id) ON DELETE CASCADE,
+                item         INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+                content_hash TEXT NOT NULL,
+                vector       BLOB NOT NULL,
+                PRIMARY KEY (model_id, item)
+            ) WITHOUT ROWID;
+            CREATE INDEX item_vectors_item ON item_vectors(item);
+            """),
+        Migration(version: 3, name: "venue import time, conversations, tours and next-exhibit models", sql: """
             -- The venue imported last is the default one.
             ALTER TABLE venues ADD COLUMN imported_at REAL;
 

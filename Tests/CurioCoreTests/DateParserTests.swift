@@ -20,6 +20,10 @@ struct DateParserTests {
         ("1898–02", 1898, 1902, false),
         ("ca. 50–40 BCE", -55, -35, true),
         ("19th century", 1801, 1900, false),
+        ("1850-05-12", 1850, 1850, false),
+        ("1850-05", 1850, 1850, false),
+        ("1800s", 1800, 1899, false),
+        ("c.1920s", 1915, 1934, true),
     ])
     func parses(text: String, start: Int, end: Int, circa: Bool) throws {
         let range = try #require(DateParser.parse(text))

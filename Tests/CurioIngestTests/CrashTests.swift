@@ -14,11 +14,11 @@ struct CrashTests {
         candidates.append(TateData.repository.appendingPathComponent(".build/debug"))
         for folder in candidates {
             for dir in [folder, folder.deletingLastPathComponent()] {
-                let url = dir.appendingPathComponent("curio-ingest-crashtest")
+                let url = dir.appendingPathComponent("curio-ingest-helper")
                 if FileManager.default.isExecutableFile(atPath: url.path) { return url }
             }
         }
-        Issue.record("curio-ingest-crashtest was not built (run `swift build --build-tests`); looked in \(candidates.map(\.path))")
+        Issue.record("curio-ingest-helper was not built (run `swift build --build-tests`); looked in \(candidates.map(\.path))")
         throw CocoaError(.fileNoSuchFile)
     }
 

@@ -74,21 +74,26 @@ struct IngestorTests {
         #expect(report.exitCode(allowSkips: true) == .noInput)
     }
 
-    @Test func eventsAreValidatedAppendedAndDeduplicated() throws {
+    @Test func eventsAreValidatedCheckedAgainstTheCatalogueAppendedAndDeduplicated() throws {
         let w = try Workspace()
+        _ = try w.store.write(RecordBatch(items: ["A1", "A2", "A3"].map { Item(id: ItemID($0), source: "t", title: $0) }))
         let t = Date(timeIntervalSince1970: 1_700_000_000)
         let events = [
             Event(visitor: "v1", item: "A1", kind: .view, timestamp: t),
             Event(visitor: "v1", item: "A1", kind: .view, timestamp: t),
             Event(visitor: "v2", item: "A2", kind: .rate, value: 11, timestamp: t),
             Event(visitor: "v2", item: "A3", kind: .like, timestamp: t.addingTimeInterval(3)),
+            Event(visitor: "v3", item: "NOT-HELD", kind: .view, timestamp: t),
         ]
         let importer = FixedImporter(chunks: [ImportChunk(file: "/events.csv", events: events, sha256: "00")])
         let report = try Ingestor(store: w.store).ingest([w.folder], with: importer)
         #expect(report.events == EventAppendSummary(appended: 2, duplicates: 1))
-        #expect(report.skipped.map(\.field) == ["value"])
+        #expect(report.skipped.map(\.field) == ["value", "item"])
+        #expect(report.skipped.map(\.kind) == [.skipped, .unknownItem])
         #expect(report.skipped.first?.record == "v2 → A2")
+        #expect(report.skipped.last?.message.contains("NOT-HELD") == true)
         #expect(try w.store.stats().events == 2)
+        #expect(try w.store.existingItemIDs(["A1", "NOT-HELD", "A3"]) == ["A1", "A3"])
     }
 
     @Test func aStoreFailureStopsTheIngestAndRollsBackTheOpenFile() throws {
@@ -179,6 +184,7 @@ final class FailingStore: CollectionStore, @unchecked Sendable {
         func markFileIngested(path: String, sha256: String, summary: WriteSummary) throws {
             try inner.markFileIngested(path: path, sha256: sha256, summary: summary)
         }
+        func existingItemIDs(_ ids: [ItemID]) throws -> Set<ItemID> { try inner.existingItemIDs(ids) }
         func commit() throws { try inner.commit() }
         func rollback() throws { try inner.rollback() }
     }

@@ -1,4 +1,5 @@
 import CurioCore
+import CurioStore
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -20,7 +21,7 @@ import Testing
         let first = try cli.run(["init", "--json"])
         #expect(first.status == 0, "\(first.stderr)")
         #expect(first.json["created"] as? Bool == true)
-        #expect(first.json["schema_version"] as? Int == 2)
+        #expect(first.json["schema_version"] as? Int == SQLiteStore.supportedSchemaVersion)
         #expect(FileManager.default.fileExists(atPath: workspace.database))
         let second = try cli.run(["init"])
         #expect(second.status == 0)
@@ -39,7 +40,7 @@ import Testing
         #expect(stats1.status == 0)
         #expect(stats1.json["items"] as? Int == 6)
         #expect(stats1.json["items_by_source"] as? [String: Int] == ["tate": 6])
-        #expect(stats1.json["schema_version"] as? Int == 2)
+        #expect(stats1.json["schema_version"] as? Int == SQLiteStore.supportedSchemaVersion)
 
         let again = try cli.run(["ingest", "--format", "tate", tate, "--json"])
         #expect(again.status == 0)

@@ -1,3 +1,4 @@
+import CurioCore
 import Foundation
 import Testing
 @testable import CurioNeural
@@ -9,7 +10,7 @@ struct ModelInstallerTests {
     /// A registry entry for the miniature wheel in Fixtures, with its real checksum.
     static func tinyDistribution(sha256: String? = nil) throws -> ModelDistribution {
         ModelDistribution(name: "tiny-model", version: "0.1.0",
-                          sha256: try sha256 ?? SHA256.hexDigest(ofFile: wheel.path),
+                          sha256: try sha256 ?? SHA256.hash(fileAt: wheel.path).hex,
                           files: ["tiny_model/model/weights.txt", "tiny_model/model/vocab.txt"],
                           modelDirectory: "tiny_model/model", summary: "test model", modelID: "tiny@0.1.0")
     }

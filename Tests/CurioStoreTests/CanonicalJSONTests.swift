@@ -102,3 +102,41 @@ struct CanonicalJSONTests {
         }
     }
 }
+
+@Suite("Content hashes")
+struct ContentHashTests {
+    @Test func differentContentGivesDifferentHashes() {
+        var seen = Set<Data>()
+        for length in 0..<40 {
+            for variant in 0..<8 {
+                var bytes = [UInt8](repeating: 0x61, count: length)
+                if length > 0 { bytes[variant % length] = UInt8(0x30 + variant) }
+                seen.insert(RecordCodec.contentHash(Data(bytes)))
+            }
+        }
+        // Lengths 0…39, up to 8 variants each (fewer for short lengths where variants coincide).
+        let distinctInputs = Set((0..<40).flatMap { length in (0..<8).map { variant -> [UInt8] in
+            var bytes = [UInt8](repeating: 0x61, count: length)
+            if length > 0 { bytes[variant % length] = UInt8(0x30 + variant) }
+            return bytes
+        } })
+        #expect(seen.count == distinctInputs.count)
+        #expect(RecordCodec.contentHash(Data("abc".utf8)).count == 8)
+        #expect(RecordCodec.contentHash(Data("abc".utf8)) == RecordCodec.contentHash(Data("abc".utf8)))
+    }
+
+    @Test func aHashCollisionCannotHideAChange() throws {
+        let t = try TemporaryStore()
+        let original = Sample.items[0]
+        _ = try t.store.write(RecordBatch(items: [original]))
+        var changed = original
+        changed.title = "Changed"
+        // Forge the stored hash so that it equals the changed record's: only the content comparison can tell.
+        let forged = RecordCodec.contentHash(try RecordCodec().encode(changed))
+        try t.store.pool.write { db in
+            try db.run("UPDATE items SET hash = ? WHERE id = ?", [.blob(forged), .text(original.id.rawValue)])
+        }
+        #expect(try t.store.write(RecordBatch(items: [changed])) == WriteSummary(inserted: 0, updated: 1, unchanged: 0))
+        #expect(try t.store.item(original.id)?.title == "Changed")
+    }
+}

@@ -34,10 +34,11 @@ public struct Evaluator: Sendable {
             Parallel.forEachChunk(count: split.cases.count) { range in
                 for c in range {
                     let test = split.cases[c]
-                    let scores = test.hasRevealedHistory
+                    var scores = test.hasRevealedHistory
                         ? model.scores(forHistory: test.history)
                         : model.scores(forUser: test.trainUser, history: test.history)
-                    base[c] = TopK.select(scores, k: depth) { test.excluded.contains($0) || scores[$0] == -.infinity }.map(\.index)
+                    for i in test.excluded where i < scores.count { scores[i] = -.infinity }
+                    base[c] = TopK.largest(scores, k: depth).map(\.index)
                 }
             }
         }

@@ -74,13 +74,16 @@ public protocol VenueWalk: Sendable {
 /// 3. **Tastes.** Each visitor has a sparse mixture of 1 + Poisson(λ) interests; an interest is a facet value
 ///    (a subject, maker, movement or period, chosen with configurable probabilities, values weighted by the square
 ///    root of their size) and the mixture weights are Dirichlet(α).
-/// 4. **Visits.** A fraction of visitors make a single short visit (one or two objects); the others make
+/// 4. **Display.** Only a fraction of the collection is on display (at least ``Configuration/minimumDisplayed``
+///    objects, sampled once, favouring famous objects);
+///    visits in the building choose among displayed objects, online visits (``Configuration/onSiteShare``) among all.
+/// 5. **Visits.** A fraction of visitors make a single short visit (one or two objects); the others make
 ///    1 + geometric returns separated by exponential gaps, each visit with a negative-binomial number of objects.
-/// 5. **Choice.** Each next object is, with probability `popularChoice`, a famous object (drawn from the prior);
+/// 6. **Choice.** Each next object is, with probability `popularChoice`, a famous object (drawn from the prior);
 ///    with `exploreChoice` a uniformly random one; otherwise an object of one of the visitor's interests (interest
 ///    by weight, object by tempered fame `prior^τ`). With a ``VenueWalk``, choices are restricted to the current room
 ///    and weighted by affinity × fame.
-/// 6. **Events.** Each object yields a `view` (or a `scan`), usually a `dwell` (log-normal seconds, longer when the
+/// 7. **Events.** Each object yields a `view` (or a `scan`), usually a `dwell` (log-normal seconds, longer when the
 ///    object matches the visitor's interests), sometimes a `like`, `rate`, `share` or `skip`, with affinity-dependent
 ///    probabilities, and timestamps within opening hours over the date range.
 ///
@@ -114,6 +117,14 @@ public struct VisitorSimulator: Sendable {
         public var productivityFame: Double = 0.3
         /// Temperature τ on fame when choosing within an interest (0 = uniform, 1 = full prior).
         public var fameTemperature: Double = 0.5
+        /// Fraction of the collection on display (chosen once, favouring famous objects); museums show a few
+        /// percent of their holdings.
+        public var displayedFraction: Double = 0.08
+        /// At least this many objects are on display (a small collection is shown whole).
+        public var minimumDisplayed: Int = 2_000
+        /// Probability that a visit is in the building (choices among displayed objects); otherwise it is an online
+        /// visit over the whole collection.
+        public var onSiteShare: Double = 0.85
         public var popularChoice: Double = 0.2
         public var exploreChoice: Double = 0.05
         /// Fraction of visitors making a single short visit (one or two objects).
@@ -164,6 +175,10 @@ public struct VisitorSimulator: Sendable {
     let facetKindWeights: [[Double]]
     let prior: [Double]
     let priorTable: AliasTable
+    /// Whether each item is on display.
+    let displayed: [Bool]
+    let displayedItems: [Int32]
+    let displayedPriorTable: AliasTable
     let walk: (any VenueWalk)?
 
     /// Prepares the simulator for a collection.
@@ -182,6 +197,8 @@ public struct VisitorSimulator: Sendable {
             try require(p >= 0 && p <= 1, name, "must be a probability between 0 and 1")
         }
         try require(configuration.popularChoice + configuration.exploreChoice <= 1, "popular_choice", "plus explore_choice must not exceed 1")
+        try require(configuration.displayedFraction > 0 && configuration.displayedFraction <= 1, "displayed_fraction", "must be in (0, 1]")
+        try require(configuration.onSiteShare >= 0 && configuration.onSiteShare <= 1, "on_site_share", "must be a probability")
         try require(configuration.dirichletAlpha > 0, "dirichlet_alpha", "must be positive")
         self.configuration = configuration
         self.walk = walk
@@ -247,8 +264,19 @@ public struct VisitorSimulator: Sendable {
         for (rank, i) in order.enumerated() { prior[i] = pow(Double(rank) + 10, -configuration.zipfExponent) }
         let total = prior.reduce(0, +)
         self.prior = prior.map { $0 / total }
+        // On display: weighted sampling without replacement (exponential keys), weight √prior.
+        let shown = min(items.count, max(1, configuration.minimumDisplayed,
+                                         Int((Double(items.count) * configuration.displayedFraction).rounded())))
+        let normalisedPrior = self.prior
+        let keys = normalisedPrior.map { -log(max(random.nextDouble(), .leastNormalMagnitude)) / max($0.squareRoot(), .leastNormalMagnitude) }
+        let chosen = keys.indices.sorted { keys[$0] < keys[$1] || (keys[$0] == keys[$1] && $0 < $1) }.prefix(shown).sorted()
+        var displayed = [Bool](repeating: false, count: items.count)
+        for i in chosen { displayed[i] = true }
+        self.displayed = displayed
+        displayedItems = chosen.map { Int32($0) }
         do {
             priorTable = try AliasTable(weights: self.prior)
+            displayedPriorTable = try AliasTable(weights: chosen.map { normalisedPrior[$0] })
         } catch {
             throw .invalidData("fame prior: \(error.description)")
         }
@@ -265,7 +293,7 @@ public struct VisitorSimulator: Sendable {
         perVisitor.withUnsafeMutableBufferPointer { buffer in
             let out = buffer.baseAddress!
             Parallel.forEachChunkIndexed(count: n, chunks: min(n, Parallel.processorCount * 4)) { _, range in
-                var tables: [String: AliasTable] = [:]
+                var tables: [String: (list: [Int32], table: AliasTable)] = [:]
                 for v in range {
                     let digits = String(v)
                     let id = VisitorID("sim-" + String(repeating: "0", count: max(0, width - digits.count)) + digits)
@@ -283,7 +311,7 @@ public struct VisitorSimulator: Sendable {
         return Output(events: events, visitors: visitors)
     }
 
-    private func simulateVisitor(index: Int, id: VisitorID, tables: inout [String: AliasTable]) -> ([Event], VisitorProfile) {
+    private func simulateVisitor(index: Int, id: VisitorID, tables: inout [String: (list: [Int32], table: AliasTable)]) -> ([Event], VisitorProfile) {
         let c = configuration
         var random = SeededRandom(seed: c.seed, stream: UInt64(index) &+ 1)
         // 3. Tastes.
@@ -318,6 +346,7 @@ public struct VisitorSimulator: Sendable {
             visitsMade += 1
             let length = single ? 1 + (random.bernoulli(0.4) ? 1 : 0) : max(1, c.sessionLength.sample(&random))
             let session = "\(id.rawValue)-v\(visit + 1)"
+            let onSite = walk != nil || random.bernoulli(c.onSiteShare)
             let openSeconds = (c.closingHour - c.openingHour) * 3600
             var clock = c.start.timeIntervalSince1970 + day * 86_400 + c.openingHour * 3600 + random.nextDouble() * openSeconds * 0.5
             let closing = c.start.timeIntervalSince1970 + day * 86_400 + c.closingHour * 3600
@@ -336,7 +365,8 @@ public struct VisitorSimulator: Sendable {
                     chosen = chooseInRoom(current, taste: taste, seen: seen, random: &random)
                     leftInRoom -= 1
                 } else {
-                    chosen = choose(taste: taste, interests: interests, weights: weights, seen: seen, random: &random, tables: &tables)
+                    chosen = choose(taste: taste, interests: interests, weights: weights, seen: seen, onSite: onSite,
+                                    random: &random, tables: &tables)
                 }
                 guard let item = chosen else { continue }
                 seen.insert(item)
@@ -356,25 +386,34 @@ public struct VisitorSimulator: Sendable {
         return min(1, a)
     }
 
-    private func choose(taste: [String: Double], interests: [String], weights: [Double], seen: Set<Int>,
-                        random: inout SeededRandom, tables: inout [String: AliasTable]) -> Int? {
+    private func choose(taste: [String: Double], interests: [String], weights: [Double], seen: Set<Int>, onSite: Bool,
+                        random: inout SeededRandom, tables: inout [String: (list: [Int32], table: AliasTable)]) -> Int? {
         let c = configuration
         for _ in 0..<6 {
             let u = random.nextDouble()
             var candidate: Int
             if u < c.popularChoice || interests.isEmpty {
-                candidate = priorTable.sample(using: &random)
+                candidate = onSite ? Int(displayedItems[displayedPriorTable.sample(using: &random)]) : priorTable.sample(using: &random)
             } else if u < c.popularChoice + c.exploreChoice {
-                candidate = random.nextInt(below: items.count)
+                candidate = onSite ? Int(displayedItems[random.nextInt(below: displayedItems.count)]) : random.nextInt(below: items.count)
             } else {
                 guard let k = pick(weights, &random) else { continue }
                 let key = interests[k]
-                guard let list = facetPostings[key], !list.isEmpty else { continue }
-                if tables[key] == nil {
-                    tables[key] = try? AliasTable(weights: list.map { pow(prior[Int($0)], c.fameTemperature) })
+                guard let all = facetPostings[key], !all.isEmpty else { continue }
+                // On site, an interest is served by the displayed objects that have it (all of them when none do).
+                let cacheKey = onSite ? "onsite|" + key : key
+                if tables[cacheKey] == nil {
+                    var list = all
+                    if onSite {
+                        let shown = all.filter { displayed[Int($0)] }
+                        if !shown.isEmpty { list = shown }
+                    }
+                    if let table = try? AliasTable(weights: list.map { pow(prior[Int($0)], c.fameTemperature) }) {
+                        tables[cacheKey] = (list, table)
+                    }
                 }
-                guard let table = tables[key] else { continue }
-                candidate = Int(list[table.sample(using: &random)])
+                guard let entry = tables[cacheKey] else { continue }
+                candidate = Int(entry.list[entry.table.sample(using: &random)])
             }
             if !seen.contains(candidate) { return candidate }
         }

@@ -30,8 +30,10 @@ enum CommandRegistry {
         ItemsCommand.self,
         VisitorsCommand.self,
         SearchCommand.self,
+        EmbedCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
+        SimulateCommand.self, TrainCommand.self, RecommendCommand.self, SimilarCommand.self, PoliciesCommand.self,
         VenueCommand.self, TourCommand.self, NextCommand.self, ChatCommand.self,
     ]
 }

@@ -3,28 +3,41 @@ import CurioKit
 import CurioServer
 import Foundation
 
-/// `curio search "text"`: full-text search over the collection.
+/// `curio search "text"`: lexical, semantic or hybrid search over the collection.
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         name: "search",
-        abstract: "Search the collection by text (BM25 over titles, descriptions, makers, subjects, medium).",
-        examples: ["curio search \"stormy sea\"", "curio search turner --k 20 --json"])
+        abstract: "Search the collection by text: lexical (BM25), semantic (text embeddings) or hybrid (both, fused).",
+        discussion: """
+            lexical ranks by BM25 over titles, descriptions, makers, subjects and medium. semantic compares the \
+            query's embedding with the items' (run `curio embed` first). hybrid, the default, fuses both rankings \
+            (reciprocal rank fusion) and falls back to lexical, with a warning, when there are no embeddings.
+            """,
+        examples: ["curio search \"stormy sea\"", "curio search \"portraits of women by women\" --mode semantic",
+                   "curio search turner --k 20 --mode lexical --json"])
 
     @Argument(valueName: "text", help: "What to look for.")
     var text: String
     @Option(valueName: "n", help: "How many results (1 to 100).")
     var k: Int = 10
+    @Option(valueName: "mode", help: "lexical, semantic or hybrid.")
+    var mode: String = "hybrid"
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if text.trimmingWhitespace().isEmpty { throw CLIError.usage("the search text is empty") }
         if !(1...100).contains(k) { throw CLIError.usage("--k must be between 1 and 100, got \(k)") }
+        if SearchMode(rawValue: mode) == nil {
+            throw CLIError.usage("--mode must be lexical, semantic or hybrid, got '\(mode)'")
+        }
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
-        let results = SearchResultsDTO(query: text, results: try curio.search(text, limit: k))
+        let outcome = try curio.search(text, mode: SearchMode(rawValue: mode) ?? .hybrid, limit: k)
+        for warning in outcome.warnings { context.logger.warning(warning) }
+        let results = SearchResultsDTO(query: text, mode: outcome.mode.rawValue, results: outcome.results)
         if global.json {
             try context.console.printJSON(results)
             return .success

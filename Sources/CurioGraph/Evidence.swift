@@ -1,0 +1,103 @@
+import CurioCore
+
+/// What kind of evidence connects a recommended item to the visitor.
+public enum EvidenceKind: String, CaseIterable, Codable, Sendable, Hashable, Comparable {
+    /// Made by the same artist as an item the visitor liked.
+    case sharedMaker = "shared_maker"
+    /// Made after (or in the manner of) the same artist.
+    case relatedMaker = "related_maker"
+    /// Depicts the same subject term.
+    case sharedSubject = "shared_subject"
+    /// Depicts a subject under the same broader concept.
+    case broaderSubject = "broader_subject"
+    /// Belongs to the same movement, directly or through its makers.
+    case sameMovement = "same_movement"
+    /// From the same decade or century.
+    case samePeriod = "same_period"
+    /// By an artist born, active or dead in the same place or country.
+    case samePlace = "same_place"
+    /// Uses the same medium or support.
+    case sharedMaterial = "shared_material"
+    /// Has the same classification.
+    case sharedClassification = "shared_classification"
+    /// Looks alike; ``Evidence/details`` carries the palette evidence (e.g. hex colours).
+    case visualSimilarity = "visual_similarity"
+    /// Is described alike; ``Evidence/details`` carries the matching terms.
+    case textSimilarity = "text_similarity"
+    /// Visitors who liked the visitor's item also liked this one.
+    case coVisitation = "co_visitation"
+    /// A curator promoted the item.
+    case curatorBoost = "curator_boost"
+    /// Close to the visitor's item in the knowledge-graph embedding space.
+    case graphProximity = "graph_proximity"
+
+    public static func < (a: EvidenceKind, b: EvidenceKind) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// A node that evidence passes through (the shared maker, subject, decade…), as a reference and a label.
+public struct EvidenceNode: Hashable, Codable, Sendable {
+    /// `kind:key` reference, resolvable with ``KnowledgeGraph/resolve(_:)`` (empty for nodes outside the graph).
+    public var reference: String
+    /// Display label (`Joseph Mallord William Turner`, `1840s`).
+    public var label: String
+    public init(reference: String, label: String) {
+        self.reference = reference
+        self.label = label
+    }
+}
+
+/// One piece of evidence behind a recommendation: what connects the item to the visitor, through which of the
+/// visitor's own items, and how much it contributed to the score.
+///
+/// Recommenders that can decompose their score into additive parts report one ``Evidence`` per part; the
+/// ``Explainer`` groups equal parts and renders them with ``ExplanationTemplates``.
+public struct Evidence: Hashable, Codable, Sendable {
+    public var kind: EvidenceKind
+    /// The visitor's own item this evidence connects to (nil for evidence such as a curator boost).
+    public var likedItem: ItemID?
+    /// Title of ``likedItem`` (filled in by the explainer when the scorer does not know it).
+    public var likedTitle: String?
+    /// The node the connection passes through (maker, subject, decade…), when there is one.
+    public var via: EvidenceNode?
+    /// Extra evidence passed in from outside: palette colours, matching terms.
+    public var details: [String]
+    /// This evidence's additive contribution to the item's score.
+    public var weight: Double
+
+    public init(kind: EvidenceKind, likedItem: ItemID? = nil, likedTitle: String? = nil, via: EvidenceNode? = nil,
+                details: [String] = [], weight: Double) {
+        self.kind = kind
+        self.likedItem = likedItem
+        self.likedTitle = likedTitle
+        self.via = via
+        self.details = details
+        self.weight = weight
+    }
+
+    /// Evidence that is the same claim (kind, liked item, via node), whatever its weight.
+    public struct Key: Hashable, Sendable {
+        public var kind: EvidenceKind
+        public var likedItem: ItemID?
+        public var via: String?
+    }
+
+    /// The claim this evidence makes, used to group contributions.
+    public var key: Key { Key(kind: kind, likedItem: likedItem, via: via?.reference) }
+}
+
+/// The `because` list of one recommendation plus a sentence for people.
+public struct Explanation: Hashable, Codable, Sendable {
+    /// Strongest evidence first.
+    public var because: [Evidence]
+    /// A short sentence, e.g. "Because you liked *Norham Castle, Sunrise*: also by Joseph Mallord William Turner, from the 1840s".
+    public var sentence: String
+    /// BCP 47 tag of ``sentence``.
+    public var language: String
+    public init(because: [Evidence], sentence: String, language: String) {
+        self.because = because
+        self.sentence = sentence
+        self.language = language
+    }
+}

@@ -1,0 +1,90 @@
+import CurioCore
+import CurioGraph
+import CurioRecommend
+import Foundation
+
+/// Which of the visitor's own objects drove a model's score for an item, measured by leaving each out.
+///
+/// For a history `h` and item `j`, the attribution of history object `i` is `s(h)[j] − s(h \ i)[j]`: how much the
+/// score falls when the visitor had not engaged with `i`. This is what any model's `because` rests on, whatever
+/// the model (factor models fold the shorter history in again; history-additive models give their exact terms).
+/// At most `limit` objects are tried — those with the highest `priority` (the caller's guess of what connects them
+/// to the items, e.g. knowledge-graph links), then the most recent — and up to `limit` more while some item has no
+/// positive attribution yet.
+public struct ScoreAttribution: Sendable {
+    /// How many of the most recent history objects are left out in turn (each costs one scoring).
+    public var limit: Int
+
+    public init(limit: Int = 5) { self.limit = limit }
+
+    /// Attributions for `items` (model indices): per item, the positive drops by history object, largest first.
+    /// - Parameter base: the model's scores for the whole history (to avoid scoring it again).
+    ///   - priority: history objects (model indices) to try first, by decreasing value.
+    public func attribute(model: any Recommender, history: [HistoryEntry], base: [Float], items: [Int],
+                          priority: [Int: Double] = [:]) -> [[(item: Int, drop: Double)]] {
+        let distinct = Array(Set(history.map(\.item)))
+        if distinct.count == 1 {
+            // A single object explains everything the history does.
+            return items.map { j in base[j].isFinite && base[j] > 0 ? [(distinct[0], Double(base[j]))] : [] }
+        }
+        var order: [Int] = []
+        for e in history.sorted(by: { ($0.time, $0.item) > ($1.time, $1.item) }) where !order.contains(e.item) { order.append(e.item) }
+        let recency = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        order.sort { a, b in
+            let pa = priority[a] ?? 0, pb = priority[b] ?? 0
+            return pa != pb ? pa > pb : recency[a, default: 0] < recency[b, default: 0]
+        }
+        var out = [[(item: Int, drop: Double)]](repeating: [], count: items.count)
+        for (n, liked) in order.enumerated() {
+            // Past `limit`, go on only while some item has no positive attribution yet (at most `2 × limit`).
+            if n >= limit && (n >= 2 * limit || out.allSatisfy { !$0.isEmpty }) { break }
+            let without = model.scores(forHistory: history.filter { $0.item != liked })
+            for (n, j) in items.enumerated() {
+                let a = base[j], b = without[j]
+                guard a.isFinite else { continue }
+                let drop = b.isFinite ? Double(a) - Double(b) : Double.infinity
+                if drop > 0 { out[n].append((liked, drop.isFinite ? drop : Double(abs(a)) + 1)) }
+            }
+        }
+        return out.map { $0.sorted { $0.drop > $1.drop || ($0.drop == $1.drop && $0.item < $1.item) } }
+    }
+}
+
+/// An ``CurioGraph/ExplainableScorer`` over any trained model, whose evidence is ``ScoreAttribution``'s
+/// leave-one-out drops: used by `curio evaluate` to measure explanation fidelity for every model alike.
+struct AttributionScorer: ExplainableScorer {
+    let model: any Recommender
+    let index: [ItemID: Int]
+    let kind: EvidenceKind
+    let attribution: ScoreAttribution
+
+    init(model: any Recommender, kind: EvidenceKind, attribution: ScoreAttribution = ScoreAttribution()) {
+        self.model = model
+        var index: [ItemID: Int] = [:]
+        for (i, id) in model.itemIDs.enumerated() { index[id] = i }
+        self.index = index
+        self.kind = kind
+        self.attribution = attribution
+    }
+
+    func entries(_ history: [WeightedItem]) -> [HistoryEntry] {
+        history.enumerated().compactMap { n, w in
+            index[w.item].map { HistoryEntry(item: $0, weight: Float(w.weight), time: Double(n)) }
+        }
+    }
+
+    func score(_ item: ItemID, history: [WeightedItem]) -> Double {
+        guard let j = index[item] else { return 0 }
+        let s = model.scores(forHistory: entries(history))[j]
+        return s.isFinite ? Double(s) : -Double.greatestFiniteMagnitude
+    }
+
+    func contributions(_ item: ItemID, history: [WeightedItem]) -> [Evidence] {
+        guard let j = index[item] else { return [] }
+        let h = entries(history)
+        let base = model.scores(forHistory: h)
+        return attribution.attribute(model: model, history: h, base: base, items: [j])[0].map {
+            Evidence(kind: kind, likedItem: model.itemIDs[$0.item], weight: $0.drop)
+        }
+    }
+}
