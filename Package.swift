@@ -74,6 +74,9 @@ let package = Package(
                           dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
                           path: "Benchmarks/RecommendBench"),
 
+        // The conversational guide's numbers (run by Benchmarks/dialogue.sh).
+        .executableTarget(name: "curio-bench-dialogue", dependencies: ["CurioKit", "CurioDialogue", "CurioStore", "CurioCore"],
+                          path: "Benchmarks/DialogueBench"),
         // Benchmarks (run by Benchmarks/visits.sh).
         .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                           path: "Benchmarks/VisitsBench"),
