@@ -414,7 +414,8 @@ struct TourSearch {
             var candidate = seq
             candidate.insert(c, at: bestP)
             repair(&candidate, protecting: c)
-            guard candidate.contains(c) else { continue }
+            trimToMaxStops(&candidate, keeping: [c])
+            guard candidate.contains(c), candidate.count <= maxStops, isFeasible(candidate) else { continue }
             var s = score(candidate)
             if s <= current + 1e-9, tried < 3 {
                 // Refilling the freed time is costly; only worth trying for the few most valuable items.
@@ -456,7 +457,8 @@ struct TourSearch {
                 var candidate = seq
                 candidate.insert(contentsOf: [a, b], at: bestP)
                 repairKeeping(&candidate, a, b)
-                guard candidate.contains(a), candidate.contains(b), isFeasible(candidate) else { continue }
+                trimToMaxStops(&candidate, keeping: [a, b])
+                guard candidate.contains(a), candidate.contains(b), candidate.count <= maxStops, isFeasible(candidate) else { continue }
                 var s = score(candidate)
                 if s <= current + 1e-9, filled < 2 {
                     // Refilling is the costly part; only for the first pairs that fit.
@@ -474,6 +476,22 @@ struct TourSearch {
             }
         }
         return improved
+    }
+
+    /// Drops the cheapest stops (never those in `keep`) until the tour has at most ``maxStops``.
+    private mutating func trimToMaxStops(_ seq: inout [Int], keeping keep: [Int]) {
+        guard seq.count > maxStops else { return }
+        var use = [Int](repeating: 0, count: inst.makerCount)
+        for c in seq { addMakers(c, &use, 1) }
+        while seq.count > maxStops {
+            var bestIndex = -1, bestLoss = Double.infinity
+            for i in seq.indices where !keep.contains(seq[i]) {
+                let loss = removalLoss(seq, i, use)
+                if loss < bestLoss { bestLoss = loss; bestIndex = i }
+            }
+            guard bestIndex >= 0 else { return }
+            addMakers(seq.remove(at: bestIndex), &use, -1)
+        }
     }
 
     /// ``repair(_:protecting:)`` that keeps two items (drops them only when nothing else is left to drop).
