@@ -47,6 +47,12 @@ public final class Curio: Sendable {
         return Curio(store: store, databasePath: path, logger: logger)
     }
 
+    /// Closes the store (SQLite: checkpoints and removes the write-ahead log). Call when shutting down; any later
+    /// call on this instance fails with a clear error.
+    public func close() {
+        (store as? SQLiteStore)?.close()
+    }
+
     // MARK: Reading
 
     /// Counts of everything stored.

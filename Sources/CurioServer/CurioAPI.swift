@@ -17,6 +17,8 @@ public struct CurioAPI: Sendable {
     public let keys: APIKeyPolicy
     /// Every route of the API; hand it to ``HTTPServer`` as the handler.
     public let router: Router
+    /// Background work the routes started (model warm-up); wait on it after the server stops, before closing the store.
+    public let background = DispatchGroup()
     private let startedAt: Date
 
     /// Largest `page_size` for `GET /v1/items`.
@@ -40,7 +42,7 @@ public struct CurioAPI: Sendable {
         router.add(Route("POST", "/v1/events", operationID: "postEvents", handler: handlers.postEvents))
         router.add(Route("GET", "/v1/openapi.json", operationID: "getOpenAPI", handler: handlers.openAPI))
         router.add(Route("GET", "/v1/problems/{type}", operationID: "getProblemType", handler: handlers.problemType))
-        RecommendationRoutes(curio: curio, keys: keys, logger: logger).register(in: &router)
+        RecommendationRoutes(curio: curio, keys: keys, logger: logger, background: background).register(in: &router)
         VisitRoutes.register(in: &router, curio: curio, keys: keys, logger: logger)
         self.router = router
     }

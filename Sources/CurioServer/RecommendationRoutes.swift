@@ -11,6 +11,8 @@ struct RecommendationRoutes: Sendable {
     let curio: Curio
     let keys: APIKeyPolicy
     let logger: Logger
+    /// Tracks the background warm-up so shutdown can wait for it before the store closes.
+    let background: DispatchGroup
 
     /// Largest `k` for recommendations and similar objects.
     static let maximumResults = 100
@@ -23,8 +25,10 @@ struct RecommendationRoutes: Sendable {
         router.add(Route("GET", "/v1/policies/{name}", operationID: "getPolicy", handler: policy))
         router.add(Route("PUT", "/v1/policies/{name}", operationID: "putPolicy", handler: putPolicy))
         router.add(Route("GET", "/v1/metrics/exposure", operationID: "getExposureMetrics", handler: exposure))
-        let curio = curio, logger = logger
+        let curio = curio, logger = logger, background = background
+        background.enter()
         DispatchQueue.global(qos: .utility).async {
+            defer { background.leave() }
             do {
                 try curio.recommendations().warmUp()
             } catch {

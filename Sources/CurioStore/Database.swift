@@ -69,9 +69,18 @@ final class Database {
         }
     }
 
-    deinit {
+    private var isClosed = false
+
+    /// Finalizes cached statements and closes the connection. Idempotent; the connection must not be used afterwards.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
         statements.removeAll()
         sqlite3_close_v2(handle)
+    }
+
+    deinit {
+        close()
     }
 
     /// A typed error for result code `rc` with SQLite's current message.

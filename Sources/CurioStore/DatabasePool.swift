@@ -17,6 +17,8 @@ final class DatabasePool: @unchecked Sendable {
     private var openReaders = 0
     /// How deeply the writer is held by the current holder (guarded by `writerLock`).
     private var writerDepth = 0
+    /// Set by ``close()``; guarded by `writerLock` for the writer and `readers` for readers.
+    private var isClosed = false
 
     /// Opens the writer connection (creating the file) and prepares the reader pool.
     init(path: String, maxReaders: Int, busyTimeoutMilliseconds: Int32) throws {
@@ -46,6 +48,7 @@ final class DatabasePool: @unchecked Sendable {
     func withWriter<T>(_ body: (Database) throws -> T) throws -> T {
         writerLock.lock()
         defer { writerLock.unlock() }
+        if isClosed { throw StoreError.cannotOpen(path: path, reason: "the database was closed") }
         writerDepth += 1
         defer { writerDepth -= 1 }
         if writerDepth > 1 {
@@ -74,6 +77,10 @@ final class DatabasePool: @unchecked Sendable {
 
     private func checkOutReader() throws -> Database {
         readers.lock()
+        if isClosed {
+            readers.unlock()
+            throw StoreError.cannotOpen(path: path, reason: "the database was closed")
+        }
         while idleReaders.isEmpty && openReaders >= maxReaders { readers.wait() }
         if let db = idleReaders.popLast() {
             readers.unlock()
@@ -90,6 +97,21 @@ final class DatabasePool: @unchecked Sendable {
             readers.unlock()
             throw error
         }
+    }
+
+    /// Closes every idle reader, then the writer, so SQLite checkpoints the write-ahead log and removes it.
+    /// Waits for readers in use to come back first. Later reads and writes throw ``StoreError/cannotOpen(path:reason:)``.
+    func close() {
+        readers.lock()
+        isClosed = true
+        while idleReaders.count < openReaders { readers.wait() }
+        for db in idleReaders { db.close() }
+        idleReaders.removeAll()
+        openReaders = 0
+        readers.unlock()
+        writerLock.lock()
+        writer.close()
+        writerLock.unlock()
     }
 
     private func checkIn(_ db: Database) {

@@ -93,6 +93,12 @@ public final class SQLiteStore: CollectionStore, Sendable {
     }
 
     /// Copies the write-ahead log into the main file and truncates it (for example after a large ingest).
+    /// Closes the database: idle connections first, then the writer, which checkpoints and removes the
+    /// write-ahead log. Waits for reads in progress. Any later call on this store throws.
+    public func close() {
+        pool.close()
+    }
+
     public func checkpoint() throws {
         try pool.withWriter { db in try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }

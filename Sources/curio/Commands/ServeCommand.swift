@@ -92,7 +92,13 @@ struct ServeCommand: ParsableCommand {
             context.console.err("curio: second signal, exiting at once")
             exit(130)
         }
-        return server.shutdown(gracePeriod: shutdownGrace)
+        let cutOff = server.shutdown(gracePeriod: shutdownGrace)
+        // Let background warm-up finish so that nothing holds the store when it closes (the WAL is then removed).
+        if api.background.wait(timeout: .now() + 120) == .timedOut {
+            logger.warning("background work did not finish within 120 s; closing anyway")
+        }
+        curio.close()
+        return cutOff
     }
 }
 
