@@ -105,7 +105,13 @@ public struct DialogueEngine: Sendable {
             let interests = state.liked + (state.focus.map { [$0] } ?? [])
             log.append("plan_tour(\(minutes) min)")
             do {
-                guard let tour = try tools.planTour(minutes: minutes, interests: interests, text: state.freeText + " " + u.residualText) else {
+                // The request's own words and the names of what it asks for (makers, subjects, movements, places, media).
+                let asked = state.constraints.compactMap { c -> String? in
+                    guard c.include, case let .entity(e) = c.value, e.kind != .colour, e.kind != .item else { return nil }
+                    return e.label
+                }
+                let words = ([state.freeText, u.residualText] + asked).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+                guard let tour = try tools.planTour(minutes: minutes, interests: interests, text: words) else {
                     return reply(state, u.intent, "I can't plan a route here because no floor plan is configured for this venue. I can still suggest works to look for.", log: log)
                 }
                 var lines: [String] = []
@@ -438,7 +444,7 @@ public struct DialogueEngine: Sendable {
                 case .item: break
                 }
             case let .years(from, to):
-                if let d = f.dateText { out.append("Dated \(d), within \(Self.yearsText(from, to)).") }
+                if let d = Self.dated(f) { out.append("\(d), within \(Self.yearsText(from, to)).") }
             case let .gender(g) where f.makerGenders.contains(g):
                 out.append(g == "Female" ? "Made by a woman artist." : "Made by a male artist.")
             default: break
@@ -448,7 +454,9 @@ public struct DialogueEngine: Sendable {
             guard let ref = catalogue.facts(a.reference) else { continue }
             switch a.critique {
             case .older, .newer:
-                if let d = f.dateText, let rd = ref.dateText { out.append("Dated \(d), \(a.critique == .older ? "earlier" : "later") than *\(ref.title)* (\(rd)).") }
+                if let d = Self.dated(f), let rd = Self.dated(ref) {
+                    out.append("\(d), \(a.critique == .older ? "earlier" : "later") than *\(ref.title)* (\(rd.prefix(1).lowercased() + rd.dropFirst())).")
+                }
             case .lessFamous: out.append("Less often viewed than *\(ref.title)*.")
             case .moreFamous: out.append("More often viewed than *\(ref.title)*.")
             case .smaller, .larger: out.append("\(a.critique == .smaller ? "Smaller" : "Larger") than *\(ref.title)*.")
@@ -457,6 +465,14 @@ public struct DialogueEngine: Sendable {
             }
         }
         return out
+    }
+
+    /// "Dated 1836" from the catalogue's date text, or "Made 1814–1825" from the parsed years when the text has no
+    /// year ("date not known"); nil when undated.
+    static func dated(_ f: ItemFacts) -> String? {
+        if let text = f.dateText, text.contains(where: \.isNumber) { return "Dated \(text)" }
+        guard let s = f.startYear, let e = f.endYear else { return nil }
+        return s == e ? "Made \(s)" : "Made \(s)–\(e)"
     }
 
     static func critiqueWord(_ c: Critique) -> String {

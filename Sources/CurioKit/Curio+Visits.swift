@@ -316,7 +316,9 @@ public final class VisitService: @unchecked Sendable {
         case .transitions:
             let check = TransitionNextModel.fit(sessions: split.train, vocabulary: vocabulary, venue: ctx.venue)
             validation = NextExhibitEvaluation.evaluate(check, on: split.test, k: 10)
-            let model = TransitionNextModel.fit(sessions: sessions, vocabulary: vocabulary, venue: ctx.venue)
+            // Refit the counts on every session with the settings tuned on the training part.
+            let model = TransitionNextModel(sessions: sessions, vocabulary: vocabulary, venue: ctx.venue,
+                                            alpha: check.alpha, lambda: check.lambda, tau: check.tau)
             data = try JSONEncoder().encode(model)
             kindName = model.name
         case .sasrec:
