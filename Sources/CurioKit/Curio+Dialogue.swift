@@ -227,7 +227,7 @@ public struct EngineDialogueTools: DialogueTools {
     }
 
     public func search(_ text: String, k: Int) -> [(id: ItemID, score: Float)] {
-        guard let lexical = try? curio.store.searchText(text, limit: k) else { return [] }
+        guard let lexical = try? curio.store.searchRanking(text, limit: k) else { return [] }
         guard semantic.isAvailable(probe: { try curio.semanticRanking("museum", limit: 1) }),
               let nearest = try? curio.semanticRanking(text, limit: min(k, 200)) else {
             return lexical.map { ($0.item, Float($0.score)) }

@@ -223,7 +223,7 @@ public final class VisitService: @unchecked Sendable {
         let placed = ctx.venue.placements.map(\.item)
         if let text = query.interests?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let onDisplay = Set(placed)
-            let hits = try curio.store.searchText(text, limit: 5_000).filter { onDisplay.contains($0.item) && $0.score > 0 }
+            let hits = try curio.store.searchRanking(text, limit: 5_000).filter { onDisplay.contains($0.item) && $0.score > 0 }
             // BM25 scaled to 0.2…1 for matches; everything else on display keeps a small interest as filler.
             var score: [ItemID: Double] = [:]
             let top = hits.first?.score ?? 1

@@ -48,3 +48,48 @@ final class RecordingTools: DialogueTools, @unchecked Sendable {
         #expect(DialogueEngine.dated(f) == nil)
     }
 }
+
+@Suite struct FilterTests {
+    /// The posting-list filter agrees with checking every object's facts, for every single include and exclude
+    /// constraint on makers, subjects (with broader terms), movements and media, and for pairs of kinds.
+    @Test func postingListsSelectExactlyTheMatchingObjects() {
+        let catalogue = MiniCollection.catalogue()
+        let engine = DialogueEngine(catalogue: catalogue)
+        var entities: [EntityRef] = []
+        for f in catalogue.items {
+            entities += f.makers.map { EntityRef(kind: .maker, id: $0.id, label: $0.label) }
+            entities += f.subjects.map { EntityRef(kind: .subject, id: $0.id, label: $0.label) }
+            entities += f.movements.map { EntityRef(kind: .movement, id: $0.id, label: $0.label) }
+            entities += f.mediumTerms.map { EntityRef(kind: .medium, id: $0, label: $0) }
+        }
+        entities = Array(Set(entities)).sorted { $0.description < $1.description }
+        func has(_ f: ItemFacts, _ e: EntityRef) -> Bool {
+            switch e.kind {
+            case .maker: f.makers.contains { $0.id == e.id }
+            case .subject: f.subjects.contains { $0.id == e.id }
+            case .movement: f.movements.contains { $0.id == e.id }
+            case .medium: f.mediumTerms.contains(e.id)
+            default: false
+            }
+        }
+        for e in entities {
+            for include in [true, false] {
+                var state = DialogueState(id: "f")
+                state.constraints = [Constraint(.entity(e), include: include)]
+                let expected = catalogue.items.indices.filter { has(catalogue.items[$0], e) == include }
+                #expect(engine.filter(state) == expected, "\(e) include \(include)")
+            }
+        }
+        for a in entities where a.kind == .maker {
+            for b in entities where b.kind == .subject {
+                var state = DialogueState(id: "f")
+                state.constraints = [Constraint(.entity(a), include: true), Constraint(.entity(b), include: true)]
+                state.shown = ["N00002"]
+                let expected = catalogue.items.indices.filter {
+                    has(catalogue.items[$0], a) && has(catalogue.items[$0], b) && catalogue.items[$0].id != "N00002"
+                }
+                #expect(engine.filter(state) == expected, "\(a) and \(b)")
+            }
+        }
+    }
+}
