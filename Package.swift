@@ -58,8 +58,8 @@ let package = Package(
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD",
                                                     "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
-                                                        "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy",
-                                                        "CurioVisits", "CurioDialogue"]),
+                                                        "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
+                                                        "CurioDialogue"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
@@ -79,6 +79,9 @@ let package = Package(
                           dependencies: ["CurioRecommend", "CurioMath", "CurioCore", "CurioCompression"],
                           path: "Benchmarks/RecommendBench"),
 
+        // The conversational guide's numbers (run by Benchmarks/dialogue.sh).
+        .executableTarget(name: "curio-bench-dialogue", dependencies: ["CurioKit", "CurioDialogue", "CurioStore", "CurioCore"],
+                          path: "Benchmarks/DialogueBench"),
         // Benchmarks (run by Benchmarks/visits.sh).
         .executableTarget(name: "curio-bench-visits", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],
                           path: "Benchmarks/VisitsBench"),

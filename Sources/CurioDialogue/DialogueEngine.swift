@@ -20,12 +20,15 @@ public struct DialogueEngine: Sendable {
     public let tools: any DialogueTools
     public var settings: Settings
     public var planner: QuestionPlanner
+    /// Which catalogue positions match each entity, built once.
+    let postings: EntityPostings
 
     public init(catalogue: DialogueCatalogue, linker: EntityLinker? = nil, tools: (any DialogueTools)? = nil,
                 settings: Settings = Settings(), planner: QuestionPlanner = QuestionPlanner()) {
         self.catalogue = catalogue
         self.interpreter = MessageInterpreter(linker: linker ?? EntityLinker(catalogue: catalogue), catalogue: catalogue)
         self.tools = tools ?? CatalogueTools(catalogue: catalogue)
+        self.postings = EntityPostings(catalogue: catalogue)
         self.settings = settings
         self.planner = planner
     }
@@ -105,7 +108,13 @@ public struct DialogueEngine: Sendable {
             let interests = state.liked + (state.focus.map { [$0] } ?? [])
             log.append("plan_tour(\(minutes) min)")
             do {
-                guard let tour = try tools.planTour(minutes: minutes, interests: interests, text: state.freeText + " " + u.residualText) else {
+                // The request's own words and the names of what it asks for (makers, subjects, movements, places, media).
+                let asked = state.constraints.compactMap { c -> String? in
+                    guard c.include, case let .entity(e) = c.value, e.kind != .colour, e.kind != .item else { return nil }
+                    return e.label
+                }
+                let words = ([state.freeText, u.residualText] + asked).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+                guard let tour = try tools.planTour(minutes: minutes, interests: interests, text: words) else {
                     return reply(state, u.intent, "I can't plan a route here because no floor plan is configured for this venue. I can still suggest works to look for.", log: log)
                 }
                 var lines: [String] = []
@@ -287,7 +296,7 @@ public struct DialogueEngine: Sendable {
             add(tools.similar(to: anchor, k: 2_000), weight: 1, into: &scores)
         }
         let wantsObscure = working.critiques.contains { $0.critique == .lessFamous }
-        let maxPop = catalogue.items.map(\.popularity).max() ?? 0
+        let maxPop = postings.maxPopularity
         var result: [Candidate] = []
         result.reserveCapacity(filtered.count)
         for i in filtered {
@@ -310,8 +319,9 @@ public struct DialogueEngine: Sendable {
         }
     }
 
-    private func filter(_ state: DialogueState) -> [Int] {
-        let shown = Set(state.shown), disliked = Set(state.disliked), liked = Set(state.liked)
+    /// Catalogue positions satisfying the state. Entity constraints are answered from posting lists (no pass over
+    /// the collection); only years, gender and critiques are checked item by item, on the survivors.
+    func filter(_ state: DialogueState) -> [Int] {
         var byKind: [EntityRef.Kind: [EntityRef]] = [:]
         var excluded: [EntityRef] = []
         var years: [(Int?, Int?, Bool)] = []
@@ -323,27 +333,42 @@ public struct DialogueEngine: Sendable {
             case let .gender(g): genders.append((g, c.include))
             }
         }
-        // Colour constraints only bind among objects with image descriptors.
-        let colourData = catalogue.items.contains { !$0.colours.isEmpty }
-        let anchors = state.critiques.compactMap { c in catalogue.facts(c.reference).map { (c.critique, $0) } }
-        var out: [Int] = []
-        for (i, f) in catalogue.items.enumerated() {
-            if shown.contains(f.id) || disliked.contains(f.id) || liked.contains(f.id) { continue }
-            var ok = true
-            for (kind, wanted) in byKind where ok {
-                if kind == .colour && !colourData { continue }
-                ok = wanted.contains { matches(f, $0) }
+        let items = catalogue.items
+        let n = items.count
+        // Positive constraints: AND across kinds, OR within a kind. Colour constraints only bind among objects with
+        // image descriptors.
+        var keep: [Bool]?
+        for (kind, wanted) in byKind where !(kind == .colour && !postings.hasColourData) {
+            var mask = [Bool](repeating: false, count: n)
+            for e in wanted { for i in postings.matching(e) { mask[Int(i)] = true } }
+            if var current = keep {
+                for i in 0..<n where current[i] && !mask[i] { current[i] = false }
+                keep = current
+            } else {
+                keep = mask
             }
-            if ok { ok = !excluded.contains { matches(f, $0) } }
+        }
+        var allowed = keep ?? [Bool](repeating: true, count: n)
+        for e in excluded { for i in postings.matching(e) { allowed[Int(i)] = false } }
+        for id in state.shown + state.disliked + state.liked { if let i = catalogue.index[id] { allowed[i] = false } }
+        let anchors = state.critiques.compactMap { c in catalogue.facts(c.reference).map { (c.critique, $0) } }
+        let perItem = !years.isEmpty || !genders.isEmpty || !anchors.isEmpty
+        var out: [Int] = []
+        for i in 0..<n where allowed[i] {
+            guard perItem else {
+                out.append(i)
+                continue
+            }
+            var ok = true
             for (from, to, include) in years where ok {
-                guard let s = f.startYear, let e = f.endYear else { ok = !include; continue }
+                guard let s = items[i].startYear, let e = items[i].endYear else { ok = !include; continue }
                 let overlaps = (from.map { e >= $0 } ?? true) && (to.map { s <= $0 } ?? true)
                 ok = include ? overlaps : !overlaps
             }
             for (g, include) in genders where ok {
-                ok = include ? f.makerGenders.contains(g) : !f.makerGenders.contains(g)
+                ok = include ? items[i].makerGenders.contains(g) : !items[i].makerGenders.contains(g)
             }
-            for (critique, ref) in anchors where ok { ok = satisfies(f, critique, ref) }
+            for (critique, ref) in anchors where ok { ok = satisfies(items[i], critique, ref) }
             if ok { out.append(i) }
         }
         return out
@@ -438,7 +463,7 @@ public struct DialogueEngine: Sendable {
                 case .item: break
                 }
             case let .years(from, to):
-                if let d = f.dateText { out.append("Dated \(d), within \(Self.yearsText(from, to)).") }
+                if let d = Self.dated(f) { out.append("\(d), within \(Self.yearsText(from, to)).") }
             case let .gender(g) where f.makerGenders.contains(g):
                 out.append(g == "Female" ? "Made by a woman artist." : "Made by a male artist.")
             default: break
@@ -448,7 +473,9 @@ public struct DialogueEngine: Sendable {
             guard let ref = catalogue.facts(a.reference) else { continue }
             switch a.critique {
             case .older, .newer:
-                if let d = f.dateText, let rd = ref.dateText { out.append("Dated \(d), \(a.critique == .older ? "earlier" : "later") than *\(ref.title)* (\(rd)).") }
+                if let d = Self.dated(f), let rd = Self.dated(ref) {
+                    out.append("\(d), \(a.critique == .older ? "earlier" : "later") than *\(ref.title)* (\(rd.prefix(1).lowercased() + rd.dropFirst())).")
+                }
             case .lessFamous: out.append("Less often viewed than *\(ref.title)*.")
             case .moreFamous: out.append("More often viewed than *\(ref.title)*.")
             case .smaller, .larger: out.append("\(a.critique == .smaller ? "Smaller" : "Larger") than *\(ref.title)*.")
@@ -457,6 +484,14 @@ public struct DialogueEngine: Sendable {
             }
         }
         return out
+    }
+
+    /// "Dated 1836" from the catalogue's date text, or "Made 1814–1825" from the parsed years when the text has no
+    /// year ("date not known"); nil when undated.
+    static func dated(_ f: ItemFacts) -> String? {
+        if let text = f.dateText, text.contains(where: \.isNumber) { return "Dated \(text)" }
+        guard let s = f.startYear, let e = f.endYear else { return nil }
+        return s == e ? "Made \(s)" : "Made \(s)–\(e)"
     }
 
     static func critiqueWord(_ c: Critique) -> String {
@@ -547,4 +582,41 @@ public struct DialogueEngine: Sendable {
                   catalogue.facts(c.reference).map { "\(Self.critiqueWord(c.critique)) than *\($0.title)*" } },
               toolCalls: log, tour: nil)
     }
+}
+
+/// For each entity (maker, subject with its broader terms, movement, birth place, medium term, dominant colour, item),
+/// the catalogue positions of the objects that match it — what ``DialogueEngine`` filters with.
+struct EntityPostings: Sendable {
+    private var lists: [EntityRef.Kind: [String: [Int32]]] = [:]
+    /// Whether any object has image descriptors (colour constraints bind only then).
+    let hasColourData: Bool
+    /// The largest popularity in the catalogue.
+    let maxPopularity: Double
+
+    init(catalogue: DialogueCatalogue) {
+        var lists: [EntityRef.Kind: [String: [Int32]]] = [:]
+        func add(_ kind: EntityRef.Kind, _ id: String, _ i: Int) {
+            let position = Int32(i)
+            if lists[kind, default: [:]][id]?.last == position { return }
+            lists[kind, default: [:]][id, default: []].append(position)
+        }
+        var colours = false, maxPop = 0.0
+        for (i, f) in catalogue.items.enumerated() {
+            for m in f.makers { add(.maker, m.id, i) }
+            for s in f.subjects { add(.subject, s.id, i) }
+            for m in f.movements { add(.movement, m.id, i) }
+            for p in f.places { add(.place, p.id, i) }
+            for t in f.mediumTerms { add(.medium, t, i) }
+            for c in f.colours.prefix(2) { add(.colour, c, i) }
+            add(.item, f.id.rawValue, i)
+            if !f.colours.isEmpty { colours = true }
+            maxPop = max(maxPop, f.popularity)
+        }
+        self.lists = lists
+        hasColourData = colours
+        maxPopularity = maxPop
+    }
+
+    /// Positions of the objects matching `entity`, ascending.
+    func matching(_ entity: EntityRef) -> [Int32] { lists[entity.kind]?[entity.id] ?? [] }
 }

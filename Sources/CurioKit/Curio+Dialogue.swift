@@ -1,5 +1,7 @@
 import CurioCore
 import CurioDialogue
+import CurioMath
+import CurioRecommend
 import CurioStore
 import CurioVisits
 import Foundation
@@ -197,13 +199,21 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
     }
 }
 
-/// The guide's tools, implemented with the engine's own functions: full-text search over the store (BM25), tour
-/// planning with the ``VisitService``, and content-based recommendation, similarity and explanation over stored
-/// facts (shared makers, movements, subjects, period).
+/// The guide's tools, implemented with the engine's own functions — the code behind the HTTP API:
+///
+/// - `search`: BM25 over the store (SQLite FTS5), fused with MiniLM semantic search (reciprocal rank fusion, as
+///   `GET /v1/search?mode=hybrid`) when the text model is installed and item embeddings are stored;
+/// - `recommend`: the content recommender's fold-in of the works liked (and disliked) in the conversation;
+/// - `similar`: the content recommender's nearest works (as `curio similar`);
+/// - `explain`: the knowledge-graph explanation of the recommendation service ("shares the subject … with …");
+/// - `planTour`: the tour planner over the stored venue (``VisitService``).
+///
+/// When the recommendation service cannot load (no collection), the guide's built-in catalogue tools answer.
 public struct EngineDialogueTools: DialogueTools {
     public let curio: Curio
     public let visits: VisitService
     let content: CatalogueTools
+    private let semantic = SemanticAvailability()
 
     public init(curio: Curio, visits: VisitService, catalogue: DialogueCatalogue) {
         self.curio = curio
@@ -211,21 +221,47 @@ public struct EngineDialogueTools: DialogueTools {
         self.content = CatalogueTools(catalogue: catalogue)
     }
 
+    /// The recommendation service's loaded state, or nil when it cannot load.
+    private var engine: RecommendationService.LoadedState? {
+        try? curio.recommendations().current()
+    }
+
     public func search(_ text: String, k: Int) -> [(id: ItemID, score: Float)] {
-        guard let hits = try? curio.store.searchText(text, limit: k) else { return [] }
-        return hits.map { ($0.item, Float($0.score)) }
+        guard let lexical = try? curio.store.searchRanking(text, limit: k) else { return [] }
+        guard semantic.isAvailable(probe: { try curio.semanticRanking("museum", limit: 1) }),
+              let nearest = try? curio.semanticRanking(text, limit: min(k, 200)) else {
+            return lexical.map { ($0.item, Float($0.score)) }
+        }
+        // Reciprocal rank fusion of the two rankings (k = 60).
+        return RankFusion.reciprocalRank([lexical.map(\.item), nearest.map(\.item)]).prefix(k).map { ($0.item, Float($0.score)) }
     }
 
     public func recommend(liked: [ItemID], disliked: [ItemID], k: Int) -> [(id: ItemID, score: Float)] {
-        content.recommend(liked: liked, disliked: disliked, k: k)
+        guard let state = engine else { return content.recommend(liked: liked, disliked: disliked, k: k) }
+        let snapshot = state.snapshot
+        var history: [HistoryEntry] = []
+        for id in liked { if let i = snapshot.index[id] { history.append(HistoryEntry(item: i, weight: 1)) } }
+        guard !history.isEmpty else { return [] }
+        for id in disliked { if let i = snapshot.index[id] { history.append(HistoryEntry(item: i, weight: -1)) } }
+        let excluded = Set(history.map(\.item))
+        let scores = snapshot.contentModel.scores(forHistory: history)
+        return TopK.select(scores, k: k) { excluded.contains($0) || scores[$0] <= 0 }.map { (snapshot.items[$0.index].id, $0.score) }
     }
 
     public func similar(to item: ItemID, k: Int) -> [(id: ItemID, score: Float)] {
-        content.similar(to: item, k: k)
+        guard let state = engine, let i = state.snapshot.index[item] else { return content.similar(to: item, k: k) }
+        return state.snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
     }
 
     public func explain(item: ItemID, liked: [ItemID]) -> [String] {
-        content.explain(item: item, liked: liked)
+        let anchors = liked.filter { $0 != item }
+        guard !anchors.isEmpty else { return [] }
+        guard let state = engine, state.snapshot.index[item] != nil else { return content.explain(item: item, liked: anchors) }
+        let weight = 1 / Double(anchors.count)
+        let evidence = state.composer.evidence(for: item, attributions: anchors.map { ($0, weight) }, fallback: .textSimilarity)
+        guard !evidence.isEmpty else { return content.explain(item: item, liked: anchors) }
+        let sentence = state.composer.explain(evidence, adjustments: [], popular: false).sentence
+        return sentence.isEmpty ? [] : [sentence.hasSuffix(".") ? sentence : sentence + "."]
     }
 
     public func planTour(minutes: Int, interests: [ItemID], text: String) throws -> TourSummary? {
@@ -250,5 +286,20 @@ public struct EngineDialogueTools: DialogueTools {
         }
         return TourSummary(stops: tour.stops.map { .init(item: $0.item, room: $0.roomName, transition: $0.transition?.sentence) },
                            minutes: Int((tour.totalSeconds / 60).rounded()))
+    }
+}
+
+/// Whether semantic search works here (the text model is installed and items are embedded), found out once.
+final class SemanticAvailability: @unchecked Sendable {
+    private let lock = NSLock()
+    private var known: Bool?
+
+    func isAvailable(probe: () throws -> Any) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known { return known }
+        let works = (try? probe()) != nil
+        known = works
+        return works
     }
 }

@@ -12,6 +12,9 @@ public struct SimulationOptions: Sendable {
     public var days: Int
     /// End of the simulated period (default: today, 00:00 UTC, so that no event is in the future).
     public var end: Date
+    /// When set, every visitor walks the venue room by room and looks only at works on display (events carry
+    /// rooms and sessions, as next-exhibit training needs); see `VenueRoomWalk`.
+    public var walk: (any VenueWalk)?
 
     public init(visitors: Int, seed: UInt64 = 42, days: Int = 365, end: Date? = nil) {
         self.visitors = visitors
@@ -58,7 +61,7 @@ extension Curio {
         configuration.start = options.end.addingTimeInterval(-Double(options.days) * 86_400)
         progress("simulating \(options.visitors) visitors over \(items.count) objects")
         let simulator = try VisitorSimulator(items: items, concepts: try store.concepts(scheme: nil),
-                                             agents: try store.allAgents(), configuration: configuration)
+                                             agents: try store.allAgents(), configuration: configuration, walk: options.walk)
         let output = simulator.run()
         progress("storing \(output.events.count) events")
         let summary = try recordEvents(output.events)

@@ -223,24 +223,51 @@ public final class VisitService: @unchecked Sendable {
         let placed = ctx.venue.placements.map(\.item)
         if let text = query.interests?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty {
             let onDisplay = Set(placed)
-            let hits = try curio.store.searchText(text, limit: 5_000).filter { onDisplay.contains($0.item) }
-            guard let top = hits.first?.score, top > 0 else {
-                throw VisitError.infeasible(reason: "no work on display matches \"\(text)\"; try other words, or ask without interests for the most popular works.")
-            }
+            let hits = try curio.store.searchRanking(text, limit: 5_000).filter { onDisplay.contains($0.item) && $0.score > 0 }
             // BM25 scaled to 0.2…1 for matches; everything else on display keeps a small interest as filler.
             var score: [ItemID: Double] = [:]
+            let top = hits.first?.score ?? 1
             for h in hits { score[h.item] = 0.2 + 0.8 * max(0, h.score / top) }
+            var how = "match"
+            // With text embeddings, the works on display nearest in meaning join by rank (reciprocal rank fusion).
+            if let nearest = try? curio.semanticRanking(text, limit: 5_000) {
+                let near = nearest.filter { onDisplay.contains($0.item) && $0.score > 0.2 }.prefix(max(20, hits.count)).map(\.item)
+                let fused = RankFusion.reciprocalRank([hits.map(\.item), near])
+                let best = fused.first?.score ?? 1
+                for f in fused { score[f.item] = max(score[f.item] ?? 0, 0.2 + 0.8 * f.score / best) }
+                how = "match or are close in meaning"
+            }
+            guard !score.isEmpty else {
+                throw VisitError.infeasible(reason: "no work on display matches \"\(text)\"; try other words, or ask without interests for the most popular works.")
+            }
             let candidates = placed.map { TourCandidate(item: $0, interest: score[$0] ?? 0.01) }
-            return (candidates, "Interests from your words \"\(text)\": \(hits.count) work\(hits.count == 1 ? "" : "s") on display match.")
+            let matched = score.count
+            return (candidates, "Interests from your words \"\(text)\": \(matched) work\(matched == 1 ? "" : "s") on display \(how).")
         }
         let popularity = try self.popularity()
         if let visitor = query.visitor {
             let events = try curio.store.events(visitor: visitor)
             guard !events.isEmpty else { throw CurioServiceError.unknownVisitor(id: visitor.rawValue) }
-            let scores = VisitorInterest.scores(events: events, candidates: placed, catalog: ctx.catalog,
+            var scores = VisitorInterest.scores(events: events, candidates: placed, catalog: ctx.catalog,
                                                 popularity: popularity)
+            var source = "works like the ones they looked at and liked"
+            // The recommendation engine's list for the visitor (their events folded in, no curator policy), by rank;
+            // works on display it does not reach keep their catalogue similarity, scaled below.
+            let request = RecommendationRequest(visitor: visitor, k: 1_000, excludeSeen: true, policy: "none",
+                                                recordExposure: false, now: now)
+            if let list = try? curio.recommend(request) {
+                let onDisplay = Set(placed)
+                let ranked = list.items.map { ItemID($0.id) }.filter { onDisplay.contains($0) }
+                if !ranked.isEmpty {
+                    for (id, value) in scores { scores[id] = 0.25 * value }
+                    for (rank, id) in ranked.enumerated() {
+                        scores[id] = max(scores[id] ?? 0, 0.3 + 0.7 * (1 - Double(rank) / Double(ranked.count)))
+                    }
+                    source = "the \(list.model) recommender's list for them (\(ranked.count) works on display), then works like theirs"
+                }
+            }
             return (placed.map { TourCandidate(item: $0, interest: scores[$0] ?? 0.01) },
-                    "Interests from visitor \(visitor)'s \(events.count) event\(events.count == 1 ? "" : "s"): works like the ones they looked at and liked.")
+                    "Interests from visitor \(visitor)'s \(events.count) event\(events.count == 1 ? "" : "s"): \(source).")
         }
         let maxPop = popularity.values.max() ?? 0
         let candidates = placed.map { id -> TourCandidate in
@@ -289,7 +316,9 @@ public final class VisitService: @unchecked Sendable {
         case .transitions:
             let check = TransitionNextModel.fit(sessions: split.train, vocabulary: vocabulary, venue: ctx.venue)
             validation = NextExhibitEvaluation.evaluate(check, on: split.test, k: 10)
-            let model = TransitionNextModel.fit(sessions: sessions, vocabulary: vocabulary, venue: ctx.venue)
+            // Refit the counts on every session with the settings tuned on the training part.
+            let model = TransitionNextModel(sessions: sessions, vocabulary: vocabulary, venue: ctx.venue,
+                                            alpha: check.alpha, lambda: check.lambda, tau: check.tau)
             data = try JSONEncoder().encode(model)
             kindName = model.name
         case .sasrec:

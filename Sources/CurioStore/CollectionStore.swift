@@ -27,6 +27,8 @@ public protocol CollectionStore: Sendable {
     func allItemIDs() throws -> [ItemID]
     /// Full-text search (BM25) over titles, descriptions, makers, subjects and medium.
     func searchText(_ text: String, limit: Int) throws -> [SearchHit]
+    /// The same ranking as ``searchText(_:limit:)`` without snippets (default: `searchText`).
+    func searchRanking(_ text: String, limit: Int) throws -> [SearchHit]
 
     // MARK: Visitor events
 
@@ -71,6 +73,10 @@ public protocol CollectionStore: Sendable {
 }
 
 extension CollectionStore {
+    public func searchRanking(_ text: String, limit: Int) throws -> [SearchHit] {
+        try searchText(text, limit: limit)
+    }
+
     public func itemJSON(_ id: ItemID) throws -> Data? {
         guard let item = try item(id) else { return nil }
         let encoder = JSONEncoder()

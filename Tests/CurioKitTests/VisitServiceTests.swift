@@ -271,6 +271,10 @@ enum VisitFixture {
         let guide = GuideService(curio: db.curio, visits: visits, environment: [:])
         let tools = EngineDialogueTools(curio: db.curio, visits: visits, catalogue: try guide.catalogue())
         #expect(tools.search("storm", k: 10).map(\.id).sorted() == ["W1", "W3", "W6"])
+        // The snippet-free ranking is the search ranking.
+        let ranked = try db.curio.store.searchRanking("storm sea", limit: 10)
+        #expect(ranked.map(\.item) == (try db.curio.store.searchText("storm sea", limit: 10)).map(\.item))
+        #expect(ranked.allSatisfy { $0.snippet == nil })
         let tour = try #require(try tools.planTour(minutes: 60, interests: [], text: "portrait"))
         #expect(!tour.stops.isEmpty)
         #expect(tour.stops.allSatisfy { ["W1", "W2", "W3", "W4", "W5", "W6"].contains($0.item.rawValue) })

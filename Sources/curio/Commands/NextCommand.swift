@@ -127,3 +127,36 @@ struct NextTrainCommand: ParsableCommand {
 }
 
 extension NextModelKind: ExpressibleByArgument {}
+
+extension NextTrainCommand {
+    /// `curio train --model sequential`: the next-exhibit model (SASRec blended with transitions), as `curio next
+    /// train --model sasrec`; `--param epochs=N`, `--param dimension=D` and `--param kind=transitions|sasrec|popularity`.
+    static let sequentialModelName = "sequential"
+
+    static func sequentialOptions(_ params: [String]) throws -> NextTrainCommand {
+        var command = NextTrainCommand()
+        command.model = .sasrec
+        for (name, value) in try ModelParameters.parse(params) {
+            switch (name, value) {
+            case let ("epochs", .number(n)) where n >= 1 && n <= 500 && n == n.rounded(): command.epochs = Int(n)
+            case let ("dimension", .number(n)) where n >= 4 && n <= 512 && n == n.rounded(): command.dimension = Int(n)
+            case let ("kind", .text(k)):
+                guard let kind = NextModelKind(rawValue: k) else {
+                    throw CLIError.usage("--param kind must be one of \(NextModelKind.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                command.model = kind
+            default:
+                throw CLIError.usage("the sequential model takes --param epochs=N (1…500), dimension=D (4…512) or kind=transitions|sasrec|popularity, not '\(name)=\(value)'")
+            }
+        }
+        return command
+    }
+
+    static func checkSequential(_ params: [String]) throws { _ = try sequentialOptions(params) }
+
+    static func trainSequential(_ params: [String], global: GlobalOptions, context: CommandContext) throws -> ExitCode {
+        var command = try sequentialOptions(params)
+        command.global = global
+        return try command.run(context)
+    }
+}

@@ -1,5 +1,6 @@
 import CurioCore
 import CurioKit
+import CurioVisits
 import Foundation
 
 /// `curio simulate`: simulated visitors over the stored collection, for demos, tests and evaluation.
@@ -14,7 +15,8 @@ struct SimulateCommand: ParsableCommand {
             any other events. The same --seed, collection and period give the same events, so repeating a \
             simulation stores nothing new. Visitor ids are sim-000001, sim-000002, …
             """,
-        examples: ["curio simulate --visitors 2000 --seed 7", "curio simulate --visitors 500 --days 30 --json"])
+        examples: ["curio simulate --visitors 2000 --seed 7", "curio simulate --visitors 500 --days 30 --json",
+                   "curio simulate --visitors 1000 --seed 8 --venue"])
 
     @Option(valueName: "n", help: "Number of visitors to simulate (1 to 10000000).")
     var visitors: Int = 1_000
@@ -24,6 +26,8 @@ struct SimulateCommand: ParsableCommand {
     var days: Int = 365
     @Option(valueName: "date", help: "Last day of the period (YYYY-MM-DD, not in the future; default today). Fix it to make repeated runs store nothing new.")
     var end: String?
+    @Flag(help: "Visitors walk the stored venue room by room and look only at works on display (for `curio next train`).")
+    var venue = false
 
     @OptionGroup var global: GlobalOptions
 
@@ -54,7 +58,9 @@ struct SimulateCommand: ParsableCommand {
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let start = Date()
-        let report = try curio.simulate(SimulationOptions(visitors: visitors, seed: UInt64(seed), days: days, end: try endDate())) { message in
+        var options = SimulationOptions(visitors: visitors, seed: UInt64(seed), days: days, end: try endDate())
+        if venue { options.walk = try VenueRoomWalk(venue: VisitService(curio: curio).venue()) }
+        let report = try curio.simulate(options) { message in
             if context.showsProgress && !global.json { context.console.err("simulate: \(message)") }
         }
         if global.json {

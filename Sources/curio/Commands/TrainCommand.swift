@@ -21,7 +21,7 @@ struct TrainCommand: ParsableCommand {
         examples: ["curio train --model hybrid", "curio train --model als --seed 7 --param factors=32",
                    "curio train --model graph --no-serve --json"])
 
-    @Option(valueName: "name", help: "The model to train: \(Curio.trainableModels.joined(separator: ", ")).")
+    @Option(valueName: "name", help: "The model to train: \(Curio.trainableModels.joined(separator: ", ")), or sequential (the next-exhibit model, see `curio next train`).")
     var model: String = HybridRecommender.modelName
     @Option(valueName: "n", help: "Random seed (a non-negative whole number).")
     var seed: Int = 42
@@ -33,12 +33,14 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if model == NextTrainCommand.sequentialModelName { return try NextTrainCommand.checkSequential(param) }
         try ModelParameters.checkModel(model)
         if seed < 0 { throw CLIError.usage("--seed must not be negative, got \(seed)") }
         _ = try ModelParameters.parse(param)
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
+        if model == NextTrainCommand.sequentialModelName { return try NextTrainCommand.trainSequential(param, global: global, context: context) }
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let start = Date()
         let report = try curio.train(TrainingOptions(model: model, seed: UInt64(seed), parameters: try ModelParameters.parse(param),

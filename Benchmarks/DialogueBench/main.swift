@@ -1,0 +1,68 @@
+import CurioCore
+import CurioDialogue
+import CurioKit
+import CurioStore
+import Foundation
+
+/// curio-bench-dialogue: the conversational guide's numbers reported in docs/dialogue.md.
+///
+///     curio-bench-dialogue [--conversations N] [--db PATH] [--tate DIR] [--seed S] [--tools engine|catalogue]
+///
+/// Builds the guide's catalogue from the whole Tate collection in a Curio database (ingesting
+/// `../shared/data/tate` into `--db` first when the database has no items), then plays N simulated visitors
+/// (`DialogueEvaluation.run`): success within 5 and 10 turns, mean turns, the one-search-then-paging baseline,
+/// reply latency and the automatic hallucination audit. `--tools engine` (default) answers with the engine's own
+/// tools (store search, content recommender, graph explanations), `catalogue` with the guide's built-in tools.
+let arguments = Array(CommandLine.arguments.dropFirst())
+func option(_ name: String) -> String? {
+    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
+    return arguments[i + 1]
+}
+let count = Int(option("--conversations") ?? "") ?? 1_000
+let seed = UInt64(option("--seed") ?? "") ?? 1
+let toolsKind = option("--tools") ?? "engine"
+let repository = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+let tate = URL(fileURLWithPath: option("--tate") ?? repository.deletingLastPathComponent().appendingPathComponent("shared/data/tate").path)
+let dbPath = option("--db") ?? repository.appendingPathComponent(".build/bench-dialogue-tate.db").path
+
+func log(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+do {
+    let curio = try Curio.create(at: dbPath)
+    if try curio.stats().items == 0 {
+        log("ingesting \(tate.path) into \(dbPath) (once; reused by later runs)…")
+        let started = Date()
+        let report = try curio.ingest(format: .tate, paths: [tate])
+        log("ingested \(report.records.total.inserted) records in \(String(format: "%.0f", Date().timeIntervalSince(started))) s")
+    }
+    var started = Date()
+    let visits = VisitService(curio: curio)
+    let guide = GuideService(curio: curio, visits: visits, environment: [:])
+    let catalogue = try guide.catalogue()
+    let buildSeconds = Date().timeIntervalSince(started)
+    let engine = toolsKind == "catalogue" ? DialogueEngine(catalogue: catalogue) : try guide.engine()
+    log("catalogue: \(catalogue.items.count) items in \(String(format: "%.1f", buildSeconds)) s; tools: \(toolsKind)")
+    // Warm-up (first search, first recommendation) outside the measurement.
+    _ = DialogueEvaluation.run(engine: engine, count: 3, seed: seed &+ 1_000_000)
+    started = Date()
+    let result = DialogueEvaluation.run(engine: engine, count: count, seed: seed)
+    let seconds = Date().timeIntervalSince(started)
+    func pct(_ x: Double) -> String { String(format: "%.1f %%", 100 * x) }
+    print("""
+        Conversational guide on the Tate collection (\(catalogue.items.count) works), \(result.conversations) simulated visitors, seed \(seed), tools: \(toolsKind)
+
+                                  guide     baseline (one search, then pages of 3)
+        success within 5 turns    \(pct(result.successWithin5).padding(toLength: 9, withPad: " ", startingAt: 0)) \(pct(result.baselineSuccessWithin5))
+        success within 10 turns   \(pct(result.successWithin10).padding(toLength: 9, withPad: " ", startingAt: 0)) \(pct(result.baselineSuccessWithin10))
+        mean turns to success     \(String(format: "%.2f", result.meanTurnsToSuccess).padding(toLength: 9, withPad: " ", startingAt: 0)) \(String(format: "%.2f", result.baselineMeanTurnsToSuccess))
+
+        replies                   \(result.replies)
+        reply latency p50 / p95   \(String(format: "%.1f", result.latencyP50ms)) ms / \(String(format: "%.1f", result.latencyP95ms)) ms (goal p95 ≤ 50 ms)
+        hallucinations            \(result.hallucinations) (goal 0)
+        wall time                 \(String(format: "%.0f", seconds)) s
+        ratio (success within 10, guide / baseline): \(String(format: "%.2f", result.successWithin10 / max(1e-9, result.baselineSuccessWithin10)))×
+        """)
+} catch {
+    log("curio-bench-dialogue: \(error)")
+    exit(70)
+}
