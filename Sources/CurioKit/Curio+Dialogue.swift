@@ -258,7 +258,8 @@ public struct EngineDialogueTools: DialogueTools {
         guard !anchors.isEmpty else { return [] }
         guard let state = engine, state.snapshot.index[item] != nil else { return content.explain(item: item, liked: anchors) }
         let weight = 1 / Double(anchors.count)
-        let evidence = state.composer.evidence(for: item, attributions: anchors.map { ($0, weight) }, fallback: .textSimilarity)
+        let links = state.composer.typed([item], history: anchors)[0]
+        let evidence = state.composer.evidence(typed: links, attributions: anchors.map { ($0, weight) }, fallback: .textSimilarity)
         guard !evidence.isEmpty else { return content.explain(item: item, liked: anchors) }
         let sentence = state.composer.explain(evidence, adjustments: [], popular: false).sentence
         return sentence.isEmpty ? [] : [sentence.hasSuffix(".") ? sentence : sentence + "."]
