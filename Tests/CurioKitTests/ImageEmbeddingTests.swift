@@ -167,6 +167,12 @@ struct ImageEmbeddingTests {
         #expect(try ids(VisualSearchFilter(colour: "yellow", brightness: .dark)).isEmpty)
         #expect(try ids(VisualSearchFilter(colourfulness: .muted)) == ["P3"], "white has no colour")
 
+        // Listing applies the same filter in SQL, and pages over the matches.
+        let listed = try c.curio.items(ItemQuery(visual: VisualSearchFilter(brightness: .bright).storeFilter, pageSize: 1))
+        #expect(listed.total == 2 && listed.items.map(\.id) == ["P2"])
+        let blue = try c.curio.items(ItemQuery(source: "test", visual: VisualSearchFilter(colour: "blue").storeFilter))
+        #expect(blue.items.map(\.id) == ["P1"])
+
         // Search applies the filter before cutting to k.
         let dark = try c.curio.search("in", mode: .lexical, limit: 10, visual: VisualSearchFilter(brightness: .dark))
         #expect(dark.results.map(\.item.id) == ["P1"])
