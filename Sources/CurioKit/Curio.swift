@@ -21,6 +21,8 @@ public final class Curio: Sendable {
     let recommendationSlot = RecommendationServiceSlot()
     /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
     let textSearch = TextSearchCache()
+    /// The image encoder, loaded on first use (see ImageEmbedding.swift).
+    let imageEncoding = ImageEncoderSlot()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {

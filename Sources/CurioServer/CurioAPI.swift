@@ -79,19 +79,25 @@ struct Handlers: Sendable {
             throw Problem(.itemNotFound, detail: "Item identifiers are at most 200 characters.")
         }
         // The stored canonical JSON is read without decoding; the rendered body is reused while it is unchanged.
-        guard let stored = try curio.store.itemJSON(ItemID(id)) else {
+        guard let record = try curio.store.itemJSON(ItemID(id)) else {
             throw Problem(.itemNotFound, detail: "No item with id '\(id)'.")
         }
+        // The cache key covers the record and its image descriptors, so a new `curio embed` is never served stale.
+        let visualJSON = try curio.visualDescriptorsJSON(of: ItemID(id))
+        var stored = record
+        if let visualJSON { stored.append(0); stored.append(visualJSON) }
         if let body = itemCache.body(for: id, stored: stored) { return HTTPResponse.json(body) }
-        let item = try JSONDecoder().decode(Item.self, from: stored)
-        let body = try APIJSON.encoder.encode(ItemDTO(item, labels: curio.label(of:)))
+        let item = try JSONDecoder().decode(Item.self, from: record)
+        let visuals = visualJSON == nil ? nil : try curio.visualDescriptors(of: item.id)
+        let body = try APIJSON.encoder.encode(ItemDTO(item, labels: curio.label(of:), visuals: visuals))
         itemCache.insert(body, for: id, stored: stored)
         return HTTPResponse.json(body)
     }
 
     func listItems(_ request: HTTPRequest) throws -> HTTPResponse {
         var reader = QueryReader(request.query,
-                                 allowed: ["maker", "subject", "from", "to", "medium", "source", "page", "page_size"])
+                                 allowed: ["maker", "subject", "from", "to", "medium", "source", "colour", "brightness",
+                                           "colourfulness", "page", "page_size"])
         let maker = reader.string("maker")
         let subject = reader.string("subject")
         let from = reader.int("from", range: DateRange.plausibleYears)
@@ -100,25 +106,27 @@ struct Handlers: Sendable {
         let source = reader.string("source", maxLength: 50)
         let page = reader.int("page", default: 1, range: 1...1_000_000)
         let pageSize = reader.int("page_size", default: 50, range: 1...CurioAPI.maximumPageSize)
+        let visual = reader.visualFilter()
         if let from, let to, from > to { reader.fail("from", "(\(from)) is after to (\(to))") }
         try reader.finish()
         let query = ItemQuery(maker: maker, subject: subject, fromYear: from, toYear: to, medium: medium, source: source,
-                              page: page - 1, pageSize: pageSize)
+                              visual: visual.isEmpty ? nil : visual.storeFilter, page: page - 1, pageSize: pageSize)
         return try json(ItemPageDTO(curio.items(query)))
     }
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var reader = QueryReader(request.query, allowed: ["q", "k", "mode"])
+        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "colour", "brightness", "colourfulness"])
         let q = reader.requiredString("q", maxLength: 500)
         let k = reader.int("k", default: 10, range: 1...CurioAPI.maximumResults)
         let modeText = reader.string("mode", maxLength: 20) ?? SearchMode.hybrid.rawValue
         let mode = SearchMode(rawValue: modeText)
         if mode == nil { reader.fail("mode", "'\(modeText)' is not a search mode; use lexical, semantic or hybrid") }
+        let visual = reader.visualFilter()
         try reader.finish()
         guard let q, let mode else { throw Problem(.invalidParameters) }
         let outcome: SearchOutcome
         do {
-            outcome = try curio.search(q, mode: mode, limit: k)
+            outcome = try curio.search(q, mode: mode, limit: k, visual: visual)
         } catch let error as NeuralError {
             throw Problem(.searchUnavailable, detail: error.description)
         } catch let error as TextSearchError {
