@@ -91,7 +91,7 @@ import Testing
         }
         var y: [Float] = [0, 0, 0]
         var scratch = ConjugateGradient.Scratch(n: 3)
-        y.withUnsafeMutableBufferPointer { yb in
+        _ = y.withUnsafeMutableBufferPointer { yb in
             b.withUnsafeBufferPointer { bb in
                 ConjugateGradient.solve(n: 3, x: yb.baseAddress!, b: bb.baseAddress!, steps: 10, scratch: &scratch) { v, out in
                     for r in 0..<3 { out[r] = (0..<3).reduce(Float(0)) { $0 + a[r * 3 + $1] * v[$1] } }
