@@ -15,6 +15,8 @@ export OPENBLAS_CORETYPE
 endif
 PORT ?= 8080
 DEMO_DB ?= var/demo.db
+# The demo server's API key for writes (POST /v1/events, conversations, policies); CURIO_API_KEY overrides it.
+DEMO_API_KEY ?= demo-key
 SWIFT_FLAGS ?=
 RELEASE_BIN := .build/release/curio
 DEBUG_BIN := .build/debug/curio
@@ -54,7 +56,8 @@ demo: setup
 	$(RELEASE_BIN) simulate --db $(DEMO_DB) --visitors 1000 --seed 8 --end 2025-06-30 --venue
 	$(RELEASE_BIN) next train --db $(DEMO_DB)
 	$(RELEASE_BIN) stats --db $(DEMO_DB)
-	$(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
+	@echo "Writes need the API key: curl -H 'Authorization: Bearer $${CURIO_API_KEY:-$(DEMO_API_KEY)}' ..."
+	CURIO_API_KEY=$${CURIO_API_KEY:-$(DEMO_API_KEY)} $(RELEASE_BIN) serve --db $(DEMO_DB) --port $(PORT)
 
 ## The test suite runs on a debug build; the models are installed with that build's curio (no release build needed).
 test: system
