@@ -48,7 +48,9 @@ let package = Package(
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         // Image→text projection (contrastive, trained in Swift) and fusion of text, image and graph vectors.
-        .target(name: "CurioMultimodal", dependencies: ["CurioCore", "CurioMath"]),
+        // Optimised in debug builds too: the tests train a real projection.
+        .target(name: "CurioMultimodal", dependencies: ["CurioCore", "CurioMath"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
