@@ -60,10 +60,11 @@ let package = Package(
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue", "CurioMultimodal",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD",
-                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue"]),
+                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue",
+                                                    "CurioMultimodal"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
                                                         "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
-                                                        "CurioDialogue"]),
+                                                        "CurioDialogue", "CurioMultimodal"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).

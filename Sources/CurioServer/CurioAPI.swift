@@ -107,14 +107,30 @@ struct Handlers: Sendable {
     }
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var reader = QueryReader(request.query, allowed: ["q", "k", "mode"])
+        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "modality"])
         let q = reader.requiredString("q", maxLength: 500)
         let k = reader.int("k", default: 10, range: 1...CurioAPI.maximumResults)
         let modeText = reader.string("mode", maxLength: 20) ?? SearchMode.hybrid.rawValue
         let mode = SearchMode(rawValue: modeText)
         if mode == nil { reader.fail("mode", "'\(modeText)' is not a search mode; use lexical, semantic or hybrid") }
+        let modality = reader.string("modality", maxLength: 20) ?? "text"
+        if !["text", "image"].contains(modality) { reader.fail("modality", "must be text or image") }
         try reader.finish()
         guard let q, let mode else { throw Problem(.invalidParameters) }
+        if modality == "image" {
+            // Text→image: the query's MiniLM embedding against the images projected into the text space.
+            let ranked: [(item: ItemID, score: Float)]
+            do {
+                ranked = try curio.imageRanking(q, limit: k)
+            } catch let error as MultimodalServiceError {
+                throw Problem(.modalityUnavailable, detail: error.description)
+            } catch let error as NeuralError {
+                throw Problem(.searchUnavailable, detail: error.description)
+            }
+            let items = try curio.store.items(ids: ranked.map(\.item))
+            let results = ranked.compactMap { r in items[r.item].map { (hit: SearchHit(item: r.item, score: Double(r.score)), item: $0) } }
+            return try json(SearchResultsDTO(query: q, mode: "image", results: results))
+        }
         let outcome: SearchOutcome
         do {
             outcome = try curio.search(q, mode: mode, limit: k)
