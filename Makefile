@@ -46,6 +46,7 @@ demo: setup
 	@mkdir -p var
 	$(RELEASE_BIN) init --db $(DEMO_DB)
 	$(RELEASE_BIN) ingest --db $(DEMO_DB) --format tate data/sample/tate
+	$(RELEASE_BIN) ingest --db $(DEMO_DB) --format paintings data/sample/paintings
 	$(RELEASE_BIN) embed --db $(DEMO_DB)
 	$(RELEASE_BIN) simulate --db $(DEMO_DB) --visitors 2000 --seed 7 --end 2025-06-30
 	$(RELEASE_BIN) train --db $(DEMO_DB) --model hybrid --seed 7

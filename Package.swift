@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(name: "CurioPolicyTests", dependencies: ["CurioPolicy", "CurioCore"]),
         .testTarget(name: "CurioDialogueTests", dependencies: ["CurioDialogue", "CurioCore"]),
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue",
-                                                         "CurioCompression", "CurioNeural"],
+                                                         "CurioCompression", "CurioNeural", "CurioIngest"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits"]),
     ]

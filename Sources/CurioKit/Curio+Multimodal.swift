@@ -147,9 +147,6 @@ final class MultimodalCache: @unchecked Sendable {
 }
 
 extension Curio {
-    /// Model id under which image features are stored (`curio embed` with images).
-    public static var imageModelID: String { ModelRegistry.efficientNetLite0.modelID }
-
     /// Folder of projection artefacts: `<db>.models/projection/`.
     public var projectionDirectory: URL? {
         databasePath.map { URL(fileURLWithPath: $0 + ".models").appendingPathComponent("projection") }
@@ -185,9 +182,9 @@ extension Curio {
     /// The image features of every item, centred and normalised, with the raw set (nil when none are stored).
     func storedImageVectors() throws -> (centred: ModalityVectors, raw: ItemVectorSet)? {
         let vectors = try multimodalVectorStore
-        let revision = try vectors.vectorRevision(model: Self.imageModelID)
+        let revision = try vectors.vectorRevision(model: imageEncoding.modelID)
         guard revision > 0 else { return nil }
-        let (v, raw) = try multimodal.imageVectors(revision: revision) { try vectors.vectors(model: Self.imageModelID) }
+        let (v, raw) = try multimodal.imageVectors(revision: revision) { try vectors.vectors(model: imageEncoding.modelID) }
         return v.count > 0 ? (v, raw) : nil
     }
 
@@ -291,7 +288,7 @@ extension Curio {
         let (projection, report) = try ProjectionTrainer.train(
             imageFeatures: Matrix(rows: pairs, columns: raw.dimension, storage: imageRows),
             textVectors: Matrix(rows: pairs, columns: text.dimension, storage: textRows),
-            split: split, options: options, imageModel: Self.imageModelID, textModel: textSearch.modelID)
+            split: split, options: options, imageModel: imageEncoding.modelID, textModel: textSearch.modelID)
         var version: Int?, file: String?
         if let folder = projectionDirectory {
             let next = (latestProjectionFile()?.version ?? 0) + 1
@@ -305,7 +302,7 @@ extension Curio {
         logger.info("image→text projection trained", metadata: [
             "pairs": "\(pairs)", "best_epoch": "\(report.bestEpoch)",
             "validation_mrr": "\(report.validation.mrr)", "untrained_mrr": "\(report.untrainedValidation.mrr)"])
-        return ProjectionSummary(version: version, file: file, imageModel: Self.imageModelID, textModel: textSearch.modelID,
+        return ProjectionSummary(version: version, file: file, imageModel: imageEncoding.modelID, textModel: textSearch.modelID,
                                  pairs: pairs, trainingPairs: split.training.count, validationPairs: split.validation.count,
                                  epochs: report.epochs.count, bestEpoch: report.bestEpoch,
                                  untrainedValidation: report.untrainedValidation, validation: report.validation,

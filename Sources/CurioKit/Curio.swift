@@ -23,6 +23,8 @@ public final class Curio: Sendable {
     let textSearch = TextSearchCache()
     /// Text, image, projected-image, graph and fused vectors, loaded on first use (see Curio+Multimodal.swift).
     let multimodal = MultimodalCache()
+    /// The image encoder, loaded on first use (see ImageEmbedding.swift).
+    let imageEncoding = ImageEncoderSlot()
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {

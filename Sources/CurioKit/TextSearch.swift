@@ -186,22 +186,29 @@ extension Curio {
     /// - `semantic`: the query is embedded and compared with every item's text embedding; scores are cosines.
     /// - `hybrid`: reciprocal rank fusion (k = 60) of the top 100 of both; scores are fused RRF scores. When the
     ///   model is not installed or nothing is embedded yet, hybrid answers lexically and says so in `warnings`.
+    ///
+    /// A non-empty `visual` filter keeps only items whose image descriptors pass it (`curio embed` computes them);
+    /// the rankings are then taken over the matching items only, so `limit` results come back whenever that many
+    /// match.
     /// - Throws: for `semantic`, ``NeuralError/modelMissing(name:hint:)`` or ``TextSearchError/notEmbedded(model:)``.
-    public func search(_ text: String, mode: SearchMode, limit: Int) throws -> SearchOutcome {
+    public func search(_ text: String, mode: SearchMode, limit: Int,
+                       visual: VisualSearchFilter = VisualSearchFilter()) throws -> SearchOutcome {
         let limit = max(0, limit)
+        let allowed: Set<ItemID>? = visual.isEmpty ? nil : try items(matching: visual)
         switch mode {
         case .lexical:
-            return SearchOutcome(mode: .lexical, results: try search(text, limit: limit), warnings: [])
+            let hits = Array(try lexicalHits(text, limit: limit, allowed: allowed).prefix(limit))
+            return SearchOutcome(mode: .lexical, results: try attachItems(hits), warnings: [])
         case .semantic:
-            let ranked = try semanticRanking(text, limit: limit)
+            let ranked = try semanticRanking(text, limit: limit, allowed: allowed)
             return SearchOutcome(mode: .semantic, results: try attachItems(ranked.map {
                 SearchHit(item: $0.item, score: Double($0.score))
             }), warnings: [])
         case .hybrid:
-            let lexical = try store.searchText(text, limit: max(limit, Self.fusionDepth))
+            let lexical = try lexicalHits(text, limit: max(limit, Self.fusionDepth), allowed: allowed)
             let semantic: [(item: ItemID, score: Float)]
             do {
-                semantic = try semanticRanking(text, limit: max(limit, Self.fusionDepth))
+                semantic = try semanticRanking(text, limit: max(limit, Self.fusionDepth), allowed: allowed)
             } catch let error as NeuralError {
                 return try lexicalFallback(text, lexical, limit: limit, reason: error.description)
             } catch let error as TextSearchError {
@@ -214,8 +221,21 @@ extension Curio {
         }
     }
 
-    /// The `limit` items whose text embeddings are closest to the embedding of `text`, best first.
-    public func semanticRanking(_ text: String, limit: Int) throws -> [(item: ItemID, score: Float)] {
+    /// Lexical hits, best first: the top `limit`, or, with `allowed`, the top `limit` among those items.
+    private func lexicalHits(_ text: String, limit: Int, allowed: Set<ItemID>?) throws -> [SearchHit] {
+        guard let allowed else { return try store.searchText(text, limit: limit) }
+        if allowed.isEmpty { return [] }
+        // Every match is ranked (FTS5 scores them all anyway), then filtered.
+        let all = try store.searchText(text, limit: Self.filteredLexicalDepth)
+        return Array(all.lazy.filter { allowed.contains($0.item) }.prefix(limit))
+    }
+
+    /// How many lexical matches a filtered search looks through.
+    static let filteredLexicalDepth = 1_000_000
+
+    /// The `limit` items whose text embeddings are closest to the embedding of `text`, best first; with `allowed`,
+    /// only those items are ranked.
+    public func semanticRanking(_ text: String, limit: Int, allowed: Set<ItemID>? = nil) throws -> [(item: ItemID, score: Float)] {
         // Check for stored embeddings before loading the model, so that a collection without any stays cheap.
         let model = textSearch.modelID
         let vectors = try vectorStore
@@ -223,8 +243,15 @@ extension Curio {
         guard revision > 0 else { throw TextSearchError.notEmbedded(model: model) }
         let semantic = try textSearch.index(model: model, revision: revision) { try vectors.vectors(model: model) }
         guard semantic.index.count > 0 else { throw TextSearchError.notEmbedded(model: model) }
+        if let allowed, allowed.isEmpty { return [] }
         let query = try textEncoder().encode(text)
-        return semantic.index.search(query, k: limit).map { (semantic.items[$0.index], $0.score) }
+        let hits: [(index: Int, score: Float)]
+        if let allowed {
+            hits = semantic.index.search(query, k: limit) { !allowed.contains(semantic.items[$0]) }
+        } else {
+            hits = semantic.index.search(query, k: limit)
+        }
+        return hits.map { (semantic.items[$0.index], $0.score) }
     }
 
     private func lexicalFallback(_ text: String, _ lexical: [SearchHit], limit: Int, reason: String) throws -> SearchOutcome {

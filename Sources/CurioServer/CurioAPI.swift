@@ -78,12 +78,17 @@ struct Handlers: Sendable {
             throw Problem(.itemNotFound, detail: "Item identifiers are at most 200 characters.")
         }
         // The stored canonical JSON is read without decoding; the rendered body is reused while it is unchanged.
-        guard let stored = try curio.store.itemJSON(ItemID(id)) else {
+        guard let record = try curio.store.itemJSON(ItemID(id)) else {
             throw Problem(.itemNotFound, detail: "No item with id '\(id)'.")
         }
+        // The cache key covers the record and its image descriptors, so a new `curio embed` is never served stale.
+        let visualJSON = try curio.visualDescriptorsJSON(of: ItemID(id))
+        var stored = record
+        if let visualJSON { stored.append(0); stored.append(visualJSON) }
         if let body = itemCache.body(for: id, stored: stored) { return HTTPResponse.json(body) }
-        let item = try JSONDecoder().decode(Item.self, from: stored)
-        let body = try APIJSON.encoder.encode(ItemDTO(item, labels: curio.label(of:)))
+        let item = try JSONDecoder().decode(Item.self, from: record)
+        let visuals = visualJSON == nil ? nil : try curio.visualDescriptors(of: item.id)
+        let body = try APIJSON.encoder.encode(ItemDTO(item, labels: curio.label(of:), visuals: visuals))
         itemCache.insert(body, for: id, stored: stored)
         return HTTPResponse.json(body)
     }
@@ -107,7 +112,7 @@ struct Handlers: Sendable {
     }
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "modality"])
+        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "modality", "colour", "brightness", "colourfulness"])
         let q = reader.requiredString("q", maxLength: 500)
         let k = reader.int("k", default: 10, range: 1...CurioAPI.maximumResults)
         let modeText = reader.string("mode", maxLength: 20) ?? SearchMode.hybrid.rawValue
@@ -115,6 +120,7 @@ struct Handlers: Sendable {
         if mode == nil { reader.fail("mode", "'\(modeText)' is not a search mode; use lexical, semantic or hybrid") }
         let modality = reader.string("modality", maxLength: 20) ?? "text"
         if !["text", "image"].contains(modality) { reader.fail("modality", "must be text or image") }
+        let visual = reader.visualFilter()
         try reader.finish()
         guard let q, let mode else { throw Problem(.invalidParameters) }
         if modality == "image" {
@@ -133,7 +139,7 @@ struct Handlers: Sendable {
         }
         let outcome: SearchOutcome
         do {
-            outcome = try curio.search(q, mode: mode, limit: k)
+            outcome = try curio.search(q, mode: mode, limit: k, visual: visual)
         } catch let error as NeuralError {
             throw Problem(.searchUnavailable, detail: error.description)
         } catch let error as TextSearchError {

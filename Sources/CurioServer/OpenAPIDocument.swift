@@ -90,12 +90,16 @@ public enum OpenAPIDocument {
             ],
             "/v1/search": [
                 "get": operation("searchItems", tag: "items", summary: "Search the collection",
-                                 description: "lexical: BM25 over titles, descriptions, makers, subjects and medium. semantic: cosine between the query's and the items' text embeddings (all-MiniLM-L6-v2). hybrid (default): reciprocal rank fusion of both, answering lexically (mode in the response says so) while no embeddings exist. Best first.",
+                                 description: "lexical: BM25 over titles, descriptions, makers, subjects and medium. semantic: cosine between the query's and the items' text embeddings (all-MiniLM-L6-v2). hybrid (default): reciprocal rank fusion of both, answering lexically (mode in the response says so) while no embeddings exist. Best first. colour, brightness and colourfulness restrict the results to items whose image descriptors match; the ranking is then taken over those items only.",
                                  parameters: [
                                      query("q", "The search text.", required: true, schema: ["type": "string", "minLength": 1, "maxLength": 500]),
                                      query("k", "How many results.", schema: ["type": "integer", "minimum": 1, "maximum": .number(Double(CurioAPI.maximumResults)), "default": 10]),
                                      query("mode", "Ranking: lexical, semantic or hybrid.", schema: ["type": "string", "enum": ["lexical", "semantic", "hybrid"], "default": "hybrid"]),
                                      query("modality", "text (default): search the records; image: text→image search, ranking items by the cosine between the query's MiniLM embedding and their images projected into the text space (`curio fuse`), so that works with thin records are found by what they show. `mode` is ignored for image; the response's `mode` is `image`.", schema: ["type": "string", "enum": ["text", "image"], "default": "text"]),
+                                     query("colour", "Only items whose image palette is at least 15% this colour. A palette colour name, or a family: blue (blue, navy, sky blue, turquoise), green (green, dark green, olive, teal), red (red, dark red), grey/gray (grey, dark grey, light grey), yellow (yellow, ochre), purple (purple, lavender, magenta). Items without visual descriptors (`curio embed`) never match.",
+                                           schema: ["type": "string", "enum": .array((VisualSearchFilter.acceptedColours).map { .string($0) })]),
+                                     query("brightness", "Only items whose image is dark (mean L* < 30), medium or bright (≥ 50).", schema: ["type": "string", "enum": ["dark", "medium", "bright"]]),
+                                     query("colourfulness", "Only items whose image is muted (Hasler–Süsstrunk M < 20), moderate or colourful (≥ 40).", schema: ["type": "string", "enum": ["muted", "moderate", "colourful"]]),
                                  ],
                                  responses: [
                                      "200": jsonResponse("The best matches.", schema: ref("SearchResults")),
@@ -188,6 +192,28 @@ public enum OpenAPIDocument {
                         "type": "object", "required": ["kind", "location"],
                         "properties": ["kind": ["type": "string", "enum": ["file", "url", "iiif"]], "location": text, "licence": text],
                     ]],
+                    "visual": [
+                        "type": "object",
+                        "description": "Visual descriptors of the item's local image, computed by `curio embed` (absent until then, and for items without a local image).",
+                        "required": ["palette", "colour_names", "brightness", "brightness_level", "contrast", "colourfulness", "colourfulness_level"],
+                        "properties": [
+                            "palette": ["type": "array", "description": "Up to five dominant colours (k-means in CIELAB), largest share first.", "items": [
+                                "type": "object", "required": ["name", "hex", "share", "lab"],
+                                "properties": [
+                                    "name": ["type": "string", "examples": ["ochre"]],
+                                    "hex": ["type": "string", "pattern": "^#[0-9A-F]{6}$"],
+                                    "share": ["type": "number", "minimum": 0, "maximum": 1],
+                                    "lab": ["type": "array", "items": ["type": "number"], "minItems": 3, "maxItems": 3, "description": "CIELAB (D65) L*, a*, b*."],
+                                ],
+                            ]],
+                            "colour_names": ["type": "array", "items": text, "description": "Distinct colour names by decreasing share."],
+                            "brightness": ["type": "number", "description": "Mean L*, 0 (black) to 100 (white)."],
+                            "brightness_level": ["type": "string", "enum": ["dark", "medium", "bright"]],
+                            "contrast": ["type": "number", "description": "Standard deviation of L*."],
+                            "colourfulness": ["type": "number", "description": "Hasler–Süsstrunk M: 0 grey, ~15 slightly, ~33 moderately, ~59 quite colourful."],
+                            "colourfulness_level": ["type": "string", "enum": ["muted", "moderate", "colourful"]],
+                        ],
+                    ],
                 ],
             ],
             "ItemSummary": [

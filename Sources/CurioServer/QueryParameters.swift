@@ -1,3 +1,4 @@
+import CurioKit
 import Foundation
 
 /// Decoded query parameters (`?maker=Turner&page=2`), in the order given.
@@ -88,6 +89,28 @@ struct QueryReader {
     /// An integer parameter with a default.
     mutating func int(_ name: String, default value: Int, range: ClosedRange<Int>) -> Int {
         int(name, range: range) ?? value
+    }
+
+    /// The visual filter of `colour`, `brightness` and `colourfulness` (each optional); a bad value is recorded
+    /// against its parameter.
+    mutating func visualFilter() -> VisualSearchFilter {
+        var filter = VisualSearchFilter()
+        for name in ["colour", "brightness", "colourfulness"] {
+            guard let value = string(name, maxLength: 40) else { continue }
+            do {
+                let one = try VisualSearchFilter.parse(colour: name == "colour" ? value : nil,
+                                                       brightness: name == "brightness" ? value : nil,
+                                                       colourfulness: name == "colourfulness" ? value : nil)
+                filter.colour = one.colour ?? filter.colour
+                filter.brightness = one.brightness ?? filter.brightness
+                filter.colourfulness = one.colourfulness ?? filter.colourfulness
+            } catch let CurioServiceError.badInput(_, reason) {
+                fail(name, reason)
+            } catch {
+                fail(name, "\(error)")
+            }
+        }
+        return filter
     }
 
     /// Records a problem found by the caller (a combination of parameters).

@@ -13,6 +13,12 @@ extension SQLiteStore: ItemVectorStore {
     }
 
     public func writeVectors(_ vectors: [ItemVector], model: String, dimension: Int) throws {
+        try Self.validateVectors(vectors, dimension: dimension)
+        try pool.write { db in try Self.insertVectors(vectors, model: model, dimension: dimension, in: db) }
+    }
+
+    /// Checks dimensions and values before any write.
+    static func validateVectors(_ vectors: [ItemVector], dimension: Int) throws {
         guard dimension > 0 else { throw StoreError.invalidValue(field: "vector dimension", reason: "must be positive") }
         for vector in vectors {
             guard vector.values.count == dimension else {
@@ -23,33 +29,35 @@ extension SQLiteStore: ItemVectorStore {
                 throw StoreError.invalidValue(field: "vector of \(vector.item)", reason: "contains NaN or infinity")
             }
         }
-        try pool.write { db in
-            let now = ISO8601DateFormatter().string(from: Date())
-            var stored: Int?
-            try db.forEachRow("SELECT dimension FROM vector_models WHERE model_id = ?", [.text(model)]) { stored = $0.int(0) }
-            if let stored, stored != dimension {
-                throw StoreError.invalidValue(field: "vectors of \(model)",
-                                              reason: "have \(dimension) dimensions, the stored ones \(stored); delete them first")
-            }
-            try db.run("""
-                INSERT INTO vector_models(model_id, dimension, revision, updated_at) VALUES (?, ?, 1, ?)
-                ON CONFLICT(model_id) DO UPDATE SET revision = revision + 1, updated_at = excluded.updated_at
-                """, [.text(model), .integer(Int64(dimension)), .text(now)])
-            try db.withStatement("""
-                INSERT INTO item_vectors(model_id, item, content_hash, vector)
-                SELECT ?1, key, ?3, ?4 FROM items WHERE id = ?2
-                ON CONFLICT(model_id, item) DO UPDATE SET content_hash = excluded.content_hash, vector = excluded.vector
-                """) { statement in
-                for vector in vectors {
-                    statement.reset()
-                    try statement.bind(model, at: 1)
-                    try statement.bind(vector.item.rawValue, at: 2)
-                    try statement.bind(vector.contentHash, at: 3)
-                    try statement.bind(Self.littleEndianBytes(vector.values), at: 4)
-                    try statement.run()
-                    if db.changes == 0 {
-                        throw StoreError.invalidValue(field: "vector of \(vector.item)", reason: "no such item in the collection")
-                    }
+    }
+
+    /// Inserts validated vectors inside the caller's transaction.
+    static func insertVectors(_ vectors: [ItemVector], model: String, dimension: Int, in db: Database) throws {
+        let now = ISO8601DateFormatter().string(from: Date())
+        var stored: Int?
+        try db.forEachRow("SELECT dimension FROM vector_models WHERE model_id = ?", [.text(model)]) { stored = $0.int(0) }
+        if let stored, stored != dimension {
+            throw StoreError.invalidValue(field: "vectors of \(model)",
+                                          reason: "have \(dimension) dimensions, the stored ones \(stored); delete them first")
+        }
+        try db.run("""
+            INSERT INTO vector_models(model_id, dimension, revision, updated_at) VALUES (?, ?, 1, ?)
+            ON CONFLICT(model_id) DO UPDATE SET revision = revision + 1, updated_at = excluded.updated_at
+            """, [.text(model), .integer(Int64(dimension)), .text(now)])
+        try db.withStatement("""
+            INSERT INTO item_vectors(model_id, item, content_hash, vector)
+            SELECT ?1, key, ?3, ?4 FROM items WHERE id = ?2
+            ON CONFLICT(model_id, item) DO UPDATE SET content_hash = excluded.content_hash, vector = excluded.vector
+            """) { statement in
+            for vector in vectors {
+                statement.reset()
+                try statement.bind(model, at: 1)
+                try statement.bind(vector.item.rawValue, at: 2)
+                try statement.bind(vector.contentHash, at: 3)
+                try statement.bind(Self.littleEndianBytes(vector.values), at: 4)
+                try statement.run()
+                if db.changes == 0 {
+                    throw StoreError.invalidValue(field: "vector of \(vector.item)", reason: "no such item in the collection")
                 }
             }
         }

@@ -246,5 +246,30 @@ enum Schema {
                 data       BLOB NOT NULL
             ) WITHOUT ROWID;
             """),
+        Migration(version: 4, name: "visual descriptors of item images", sql: """
+            -- Visual descriptors of each item's image, computed by `curio embed` in the same pass as the image
+            -- embedding. content_hash: SHA-256 of the image file; json: the full descriptors (palette with names,
+            -- hex, CIELAB and shares); the scalar columns repeat what filters need.
+            CREATE TABLE item_visuals(
+                item              INTEGER PRIMARY KEY REFERENCES items(key) ON DELETE CASCADE,
+                content_hash      TEXT NOT NULL,
+                algorithm_version INTEGER NOT NULL,
+                image             TEXT NOT NULL,
+                brightness        REAL NOT NULL,
+                contrast          REAL NOT NULL,
+                colourfulness     REAL NOT NULL,
+                updated_at        TEXT NOT NULL,
+                json              BLOB NOT NULL
+            );
+            CREATE INDEX item_visuals_brightness ON item_visuals(brightness);
+            -- Total palette share of each colour name per item, for colour filters.
+            CREATE TABLE item_colours(
+                item  INTEGER NOT NULL REFERENCES items(key) ON DELETE CASCADE,
+                name  TEXT NOT NULL,
+                share REAL NOT NULL,
+                PRIMARY KEY (item, name)
+            ) WITHOUT ROWID;
+            CREATE INDEX item_colours_name ON item_colours(name, share);
+            """),
     ]
 }

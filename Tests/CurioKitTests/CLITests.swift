@@ -241,9 +241,16 @@ import Testing
 
         let embed = try cli.run(["embed", "--json"])
         #expect(embed.status == 0, "\(embed.stderr)")
-        #expect(embed.json["embedded"] as? Int == 6)
-        #expect(embed.json["model"] as? String == "all-MiniLM-L6-v2@gt-0.1.0")
-        #expect(try cli.run(["embed", "--json"]).json["unchanged"] as? Int == 6)
+        let text = embed.json["text"] as? [String: Any] ?? [:]
+        #expect(text["embedded"] as? Int == 6)
+        #expect(text["model"] as? String == "all-MiniLM-L6-v2@gt-0.1.0")
+        // The Tate records only have image URLs: counted, never fetched, and the image model is not needed.
+        let image = embed.json["image"] as? [String: Any] ?? [:]
+        #expect(image["embedded"] as? Int == 0)
+        #expect(image["with_image"] as? Int == 0)
+        let again = try cli.run(["embed", "--json", "--modality", "text"]).json
+        #expect((again["text"] as? [String: Any])?["unchanged"] as? Int == 6)
+        #expect(again["image"] == nil)
 
         for mode in ["lexical", "semantic", "hybrid"] {
             let result = try cli.run(["search", "horse", "--mode", mode, "--k", "3", "--json"])

@@ -95,15 +95,20 @@ public struct ItemDTO: Codable, Sendable, Equatable {
     public var url: String?
     /// Images of the object.
     public var images: [Image]
+    /// Visual descriptors of the item's image (palette, brightness, contrast, colourfulness), when computed by
+    /// `curio embed`.
+    public var visual: VisualDTO?
 
     enum CodingKeys: String, CodingKey {
         case id, source, title, alternateTitles = "alternate_titles", description, makers, date, medium, classification
         case dimensions, widthMM = "width_mm", heightMM = "height_mm", depthMM = "depth_mm", subjects, movements
-        case creditLine = "credit_line", acquisitionYear = "acquisition_year", rights, url, images
+        case creditLine = "credit_line", acquisitionYear = "acquisition_year", rights, url, images, visual
     }
 
-    /// Builds the DTO, resolving concept labels through `labels` (nil leaves labels out).
-    public init(_ item: Item, labels: ((ConceptID) -> String?)? = nil) {
+    /// Builds the DTO, resolving concept labels through `labels` (nil leaves labels out), with the image's visual
+    /// descriptors when given.
+    public init(_ item: Item, labels: ((ConceptID) -> String?)? = nil, visuals: ItemVisuals? = nil) {
+        visual = visuals.map(VisualDTO.init)
         id = item.id.rawValue
         source = item.source
         title = item.title
@@ -124,6 +129,57 @@ public struct ItemDTO: Codable, Sendable, Equatable {
         rights = item.rights
         url = item.url
         images = item.images.map { Image(kind: $0.kind.rawValue, location: $0.location, licence: $0.licence) }
+    }
+}
+
+/// The visual descriptors of an item's image (`visual` in `GET /v1/items/{id}`).
+public struct VisualDTO: Codable, Sendable, Equatable {
+    /// One dominant colour.
+    public struct Colour: Codable, Sendable, Equatable {
+        /// Colour name (`ochre`, `navy`, …).
+        public var name: String
+        /// Average sRGB of the colour's pixels, `#RRGGBB`.
+        public var hex: String
+        /// Share of the image, 0…1.
+        public var share: Double
+        /// CIELAB centre `[L*, a*, b*]`.
+        public var lab: [Double]
+    }
+
+    /// Up to five dominant colours, largest first.
+    public var palette: [Colour]
+    /// Distinct colour names by decreasing share.
+    public var colourNames: [String]
+    /// Mean L* (0 black … 100 white).
+    public var brightness: Double
+    /// `dark` (< 30), `medium` or `bright` (≥ 50).
+    public var brightnessLevel: String
+    /// Standard deviation of L*.
+    public var contrast: Double
+    /// Hasler–Süsstrunk colourfulness.
+    public var colourfulness: Double
+    /// `muted` (< 20), `moderate` or `colourful` (≥ 40).
+    public var colourfulnessLevel: String
+
+    enum CodingKeys: String, CodingKey {
+        case palette, colourNames = "colour_names", brightness, brightnessLevel = "brightness_level", contrast
+        case colourfulness, colourfulnessLevel = "colourfulness_level"
+    }
+
+    /// The public form of stored descriptors (numbers rounded to 2 decimals, shares to 3).
+    public init(_ visuals: ItemVisuals) {
+        let d = visuals.descriptors
+        func round(_ x: Double, _ places: Double) -> Double { (x * places).rounded() / places }
+        palette = d.palette.map {
+            Colour(name: $0.name, hex: $0.hex, share: round($0.share, 1000),
+                   lab: [round(Double($0.lab.l), 100), round(Double($0.lab.a), 100), round(Double($0.lab.b), 100)])
+        }
+        colourNames = d.colourNames
+        brightness = round(d.brightness, 100)
+        brightnessLevel = visuals.brightnessLevel.rawValue
+        contrast = round(d.contrast, 100)
+        colourfulness = round(d.colourfulness, 100)
+        colourfulnessLevel = visuals.colourfulnessLevel.rawValue
     }
 }
 

@@ -30,7 +30,7 @@ struct ItemsShowCommand: ParsableCommand {
             context.console.err("curio: error: no item with id '\(id)' in \(global.databasePath)")
             return .noInput
         }
-        let dto = ItemDTO(item, labels: curio.label(of:))
+        let dto = ItemDTO(item, labels: curio.label(of:), visuals: try curio.visualDescriptors(of: item.id))
         if global.json {
             try context.console.printJSON(dto)
             return .success
@@ -62,6 +62,13 @@ struct ItemsShowCommand: ParsableCommand {
         add("Source", item.source)
         add("URL", item.url)
         for (index, image) in item.images.enumerated() { add(index == 0 ? "Images" : "", image.location) }
+        if let visual = item.visual {
+            add("Palette", visual.palette.map { "\($0.name) \($0.hex) \(Int(($0.share * 100).rounded()))%" }
+                .joined(separator: "; "))
+            add("Brightness", String(format: "%.1f (%@)", visual.brightness, visual.brightnessLevel))
+            add("Contrast", String(format: "%.1f", visual.contrast))
+            add("Colourfulness", String(format: "%.1f (%@)", visual.colourfulness, visual.colourfulnessLevel))
+        }
         for (language, title) in (item.alternateTitles ?? [:]).sorted(by: { $0.key < $1.key }) { add("Title (\(language))", title) }
         add("Description", item.description)
 

@@ -14,7 +14,7 @@ struct SearchCommand: ParsableCommand {
             (reciprocal rank fusion) and falls back to lexical, with a warning, when there are no embeddings.
             """,
         examples: ["curio search \"stormy sea\"", "curio search \"portraits of women by women\" --mode semantic",
-                   "curio search turner --k 20 --mode lexical --json"])
+                   "curio search turner --k 20 --mode lexical --json", "curio search landscape --colour blue --brightness bright"])
 
     @Argument(valueName: "text", help: "What to look for.")
     var text: String
@@ -22,6 +22,12 @@ struct SearchCommand: ParsableCommand {
     var k: Int = 10
     @Option(valueName: "mode", help: "lexical, semantic or hybrid.")
     var mode: String = "hybrid"
+    @Option(valueName: "name", help: "Only items whose image palette is at least 15% this colour (blue, red, ochre …; `curio embed` computes palettes).")
+    var colour: String?
+    @Option(valueName: "level", help: "Only items whose image is dark, medium or bright.")
+    var brightness: String?
+    @Option(valueName: "level", help: "Only items whose image is muted, moderate or colourful.")
+    var colourfulness: String?
 
     @OptionGroup var global: GlobalOptions
 
@@ -31,11 +37,17 @@ struct SearchCommand: ParsableCommand {
         if SearchMode(rawValue: mode) == nil {
             throw CLIError.usage("--mode must be lexical, semantic or hybrid, got '\(mode)'")
         }
+        do {
+            _ = try VisualSearchFilter.parse(colour: colour, brightness: brightness, colourfulness: colourfulness)
+        } catch let CurioServiceError.badInput(field, reason) {
+            throw CLIError.usage("--\(field): \(reason)")
+        }
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
-        let outcome = try curio.search(text, mode: SearchMode(rawValue: mode) ?? .hybrid, limit: k)
+        let visual = try VisualSearchFilter.parse(colour: colour, brightness: brightness, colourfulness: colourfulness)
+        let outcome = try curio.search(text, mode: SearchMode(rawValue: mode) ?? .hybrid, limit: k, visual: visual)
         for warning in outcome.warnings { context.logger.warning(warning) }
         let results = SearchResultsDTO(query: text, mode: outcome.mode.rawValue, results: outcome.results)
         if global.json {
