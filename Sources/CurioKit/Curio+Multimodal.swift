@@ -147,6 +147,9 @@ final class MultimodalCache: @unchecked Sendable {
 }
 
 extension Curio {
+    /// Model id under which text embeddings are stored and searched (the injected encoder's, else MiniLM's).
+    public var textEncoderModelID: String { textSearch.modelID }
+
     /// Folder of projection artefacts: `<db>.models/projection/`.
     public var projectionDirectory: URL? {
         databasePath.map { URL(fileURLWithPath: $0 + ".models").appendingPathComponent("projection") }
@@ -395,17 +398,18 @@ extension Curio {
             }
         case .fused:
             let (fused, warnings) = try fusedVectors()
-            guard fused.count > 0 else {
-                throw MultimodalServiceError.noVectors(modality: "text, image or graph", hint: "run `curio embed` (and `curio fuse` for images)")
+            // Nothing embedded yet (or not this object): answer with the metadata similarity and say so, as hybrid
+            // search answers lexically — `similar` works on a fresh collection.
+            guard let row = fused.index[item] else {
+                var list = try service.similar(to: item, k: k)
+                list.warnings = [fused.count == 0
+                    ? "no text, image or graph vectors are stored, so similarity is computed on the metadata: run `curio embed`"
+                    : "this object has no text, image or graph vector yet, so similarity is computed on the metadata: run `curio embed`"]
+                return list
             }
             var list = try service.similar(to: item, k: k, modality: "fused", fallback: .textSimilarity) { _, _ in
-                guard let found = fused.similar(to: item, k: k + 1) else {
-                    throw MultimodalServiceError.itemWithoutVector(item: item, modality: "fused",
-                                                                   hint: "run `curio embed` so that it has a text or image vector")
-                }
-                return found.map { (id: $0.item, score: $0.score) }
+                (fused.similar(to: item, k: k + 1) ?? []).map { (id: $0.item, score: $0.score) }
             }
-            let row = fused.index[item]!
             list.modalities = Modality.allCases.filter { fused.modalities[row].contains($0) }.map(\.rawValue)
             let (weights, source) = fusionWeights()
             list.fusion = FusionDescription(text: weights.text, image: weights.image, graph: weights.graph, source: source)
