@@ -418,6 +418,13 @@ extension Curio {
         }
     }
 
+    /// Text→image search with each hit's item (see ``imageRanking(_:limit:)``); scores are cosines.
+    public func imageSearch(_ text: String, limit: Int) throws -> [(hit: SearchHit, item: Item)] {
+        let ranked = try imageRanking(text, limit: limit)
+        let items = try store.items(ids: ranked.map(\.item))
+        return ranked.compactMap { r in items[r.item].map { (SearchHit(item: r.item, score: Double(r.score)), $0) } }
+    }
+
     /// Text→image search: items ranked by the cosine between the query's MiniLM embedding and their projected
     /// image vectors, so that works whose records say little are found by what they show.
     /// - Throws: ``MultimodalServiceError/noVectors(modality:hint:)`` without image vectors or projection;

@@ -125,16 +125,14 @@ struct Handlers: Sendable {
         guard let q, let mode else { throw Problem(.invalidParameters) }
         if modality == "image" {
             // Text→image: the query's MiniLM embedding against the images projected into the text space.
-            let ranked: [(item: ItemID, score: Float)]
+            let results: [(hit: SearchHit, item: Item)]
             do {
-                ranked = try curio.imageRanking(q, limit: k)
+                results = try curio.imageSearch(q, limit: k)
             } catch let error as MultimodalServiceError {
                 throw Problem(.modalityUnavailable, detail: error.description)
             } catch let error as NeuralError {
                 throw Problem(.searchUnavailable, detail: error.description)
             }
-            let items = try curio.store.items(ids: ranked.map(\.item))
-            let results = ranked.compactMap { r in items[r.item].map { (hit: SearchHit(item: r.item, score: Double(r.score)), item: $0) } }
             return try json(SearchResultsDTO(query: q, mode: "image", results: results))
         }
         let outcome: SearchOutcome
