@@ -51,6 +51,8 @@ import Testing
         #expect(try cli.run(["similar", "A00023", "--modality", "smell"]).status == 64)
         let fused = try cli.run(["similar", "A00023", "--k", "2"])
         #expect(fused.status == 0 && fused.stdout.contains("(similarity: metadata)") && fused.stderr.contains("curio embed"))
+        let imageSearch = try cli.run(["search", "sea", "--modality", "image"])
+        #expect(imageSearch.status == 69 && imageSearch.stderr.contains("no image vectors stored"), "\(imageSearch.stderr)")
         let fuse = try cli.run(["fuse", "--json"])
         #expect(fuse.status == 0, "\(fuse.stderr)")
         #expect((fuse.json["fusion"] as? [String: Any])?["source"] as? String == "default")
