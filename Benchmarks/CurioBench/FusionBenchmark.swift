@@ -4,7 +4,8 @@ import CurioMultimodal
 import CurioNeural
 import Foundation
 
-/// `curio-bench fusion --paintings DIR --features FILE [--text-cache FILE] [--seed S] [--fixture OUT --fixture-count N]`
+/// `curio-bench fusion --paintings DIR --features FILE [--text-cache FILE] [--seed S] [--lr X] [--weight-decay X] [--batch B]
+///  [--fixture OUT --fixture-count N]`
 ///
 /// Retrieval evaluation on the public-domain paintings: image nearest-neighbour precision@10 for same artist and same
 /// century against chance (and the same for text and fused vectors), then text→image retrieval (an item's
@@ -70,11 +71,18 @@ enum FusionBenchmark {
 
         // Projection: 70 % training, 10 % early stopping, 20 % held out for the numbers below.
         let split = ProjectionSplit.random(count: n, validationShare: 0.1, testShare: 0.2, seed: seed)
+        var trainingOptions = ProjectionTrainingOptions()
+        trainingOptions.seed = seed
+        if let lr = options.string("lr").flatMap(Float.init) { trainingOptions.learningRate = lr }
+        if let wd = options.string("weight-decay").flatMap(Float.init) { trainingOptions.weightDecay = wd }
+        trainingOptions.batchSize = try options.int("batch", default: trainingOptions.batchSize)
         let t0 = BenchSupport.now()
         let (projection, report) = try ProjectionTrainer.train(imageFeatures: features, textVectors: textVectors, split: split,
+                                                               options: trainingOptions,
                                                                imageModel: ImageEncoderID.value, textModel: "all-MiniLM-L6-v2")
         let trainSeconds = BenchSupport.now() - t0
-        let untrained = try ProjectionTrainer.untrained(imageFeatures: features, textVectors: textVectors, split: split)
+        let untrained = try ProjectionTrainer.untrained(imageFeatures: features, textVectors: textVectors, split: split,
+                                                        options: trainingOptions)
         func rows(_ m: Matrix, _ idx: [Int]) -> Matrix {
             Matrix(rows: idx.count, columns: m.columns, storage: idx.flatMap { m.row($0) })
         }
@@ -107,7 +115,8 @@ enum FusionBenchmark {
             "text_nn_same_artist": precision(unitTexts, artists), "text_nn_same_century": precision(unitTexts, centuries),
             "fused_nn_same_artist": precision(fusedMatrix, artists), "fused_nn_same_century": precision(fusedMatrix, centuries),
             "split": ["training": split.training.count, "validation": split.validation.count, "test": split.test.count],
-            "projection": ["epochs": report.epochs.count, "best_epoch": report.bestEpoch, "temperature": projection.temperature,
+            "projection": ["learning_rate": trainingOptions.learningRate, "weight_decay": trainingOptions.weightDecay,
+                           "batch": trainingOptions.batchSize, "epochs": report.epochs.count, "best_epoch": report.bestEpoch, "temperature": projection.temperature,
                            "train_seconds": trainSeconds],
             "text_to_image_learned": scores(t2iLearned), "text_to_image_untrained": scores(t2iRandom),
             "image_to_text_learned": scores(i2tLearned), "image_to_text_untrained": scores(i2tRandom),
