@@ -252,9 +252,10 @@ public enum ProjectionTrainer {
         }
     }
 
-    /// One AdamW step on a batch of standardised images and unit texts; returns the batch loss.
-    static func step(_ p: inout ImageTextProjection, state: inout AdamState, images x: Matrix, texts t: Matrix,
-                     options: ProjectionTrainingOptions) -> Double {
+    /// The symmetric InfoNCE loss of a batch of standardised images and unit texts, and its gradients with respect
+    /// to the weights, the bias and the logit scale.
+    static func lossAndGradients(_ p: ImageTextProjection, images x: Matrix, texts t: Matrix)
+        -> (loss: Double, weights: [Float], bias: [Float], logitScale: Float) {
         let n = x.rows, inD = p.inputDimension, outD = p.outputDimension
         // Forward: Z = X·W + b, U = Z / |Z|, S = e^s · U·Tᵀ.
         var z = p.linear(x)
@@ -332,7 +333,14 @@ public enum ProjectionTrainer {
         }
         var db = [Float](repeating: 0, count: outD)
         for r in 0..<n { for j in 0..<outD { db[j] += dz[r * outD + j] } }
+        return (loss / Double(2 * n), dw, db, dLogitScale)
+    }
 
+    /// One AdamW step on a batch of standardised images and unit texts; returns the batch loss.
+    static func step(_ p: inout ImageTextProjection, state: inout AdamState, images x: Matrix, texts t: Matrix,
+                     options: ProjectionTrainingOptions) -> Double {
+        let (loss, dw, db, dLogitScale) = lossAndGradients(p, images: x, texts: t)
+        let outD = p.outputDimension
         // AdamW.
         state.t += 1
         let beta1: Float = 0.9, beta2: Float = 0.999, eps: Float = 1e-8
@@ -358,6 +366,6 @@ public enum ProjectionTrainer {
         state.mS = beta1 * state.mS + (1 - beta1) * dLogitScale
         state.vS = beta2 * state.vS + (1 - beta2) * dLogitScale * dLogitScale
         p.logitScale -= lr * (state.mS / c1) / ((state.vS / c2).squareRoot() + eps)
-        return loss / Double(2 * n)
+        return loss
     }
 }

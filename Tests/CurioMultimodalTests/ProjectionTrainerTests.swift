@@ -127,3 +127,42 @@ enum PaintingPairs {
         #expect(p.precision == 1 && abs(p.chance - 1.0 / 3) < 1e-9 && p.queries == 4)
     }
 }
+
+@Suite struct InfoNCEGradientTests {
+    /// The hand-derived gradients of the symmetric InfoNCE loss match central finite differences.
+    @Test func analyticGradientsMatchFiniteDifferences() throws {
+        var rng = SeededRandom(seed: 9)
+        let (n, inD, outD) = (5, 6, 4)
+        let x = Matrix(rows: n, columns: inD, storage: (0..<(n * inD)).map { _ in Float(rng.normal()) })
+        var t = Matrix(rows: n, columns: outD, storage: (0..<(n * outD)).map { _ in Float(rng.normal()) })
+        t.normalizeRows()
+        let info = ProjectionInfo(imageModel: "i", textModel: "t", seed: 0, trainingPairs: 0, validationPairs: 0, epochs: 0,
+                                  bestEpoch: 0, untrainedValidation: RetrievalScores(queries: 0, recallAt1: 0, recallAt10: 0, mrr: 0),
+                                  validation: RetrievalScores(queries: 0, recallAt1: 0, recallAt10: 0, mrr: 0), trainedAt: "")
+        let p = try ImageTextProjection(inputDimension: inD, outputDimension: outD, inputMean: [Float](repeating: 0, count: inD),
+                                        inputScale: [Float](repeating: 1, count: inD),
+                                        weights: (0..<(inD * outD)).map { _ in Float(rng.normal()) * 0.5 },
+                                        bias: (0..<outD).map { _ in Float(rng.normal()) * 0.1 }, logitScale: 1.2, info: info)
+        let analytic = ProjectionTrainer.lossAndGradients(p, images: x, texts: t)
+        func loss(_ change: (inout ImageTextProjection) -> Void) -> Double {
+            var q = p
+            change(&q)
+            return ProjectionTrainer.lossAndGradients(q, images: x, texts: t).loss
+        }
+        let h: Float = 1e-2
+        func numeric(_ change: @escaping (inout ImageTextProjection, Float) -> Void) -> Double {
+            (loss { change(&$0, h) } - loss { change(&$0, -h) }) / Double(2 * h)
+        }
+        for i in [0, 3, 7, 12, 23] {
+            let n = numeric { $0.weights[i] += $1 }
+            #expect(abs(n - Double(analytic.weights[i])) < 2e-3 + 0.02 * abs(n), "weight \(i): numeric \(n), analytic \(analytic.weights[i])")
+        }
+        for j in 0..<outD {
+            let n = numeric { $0.bias[j] += $1 }
+            #expect(abs(n - Double(analytic.bias[j])) < 2e-3 + 0.02 * abs(n), "bias \(j): numeric \(n), analytic \(analytic.bias[j])")
+        }
+        let ns = numeric { $0.logitScale += $1 }
+        #expect(abs(ns - Double(analytic.logitScale)) < 2e-3 + 0.02 * abs(ns), "logit scale: numeric \(ns), analytic \(analytic.logitScale)")
+        #expect(analytic.loss > 0)
+    }
+}
