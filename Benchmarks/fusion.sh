@@ -6,7 +6,7 @@
 # The 1280-d image features are computed once (`curio-bench image`, which also reports images/s and peak RSS for
 # embedding all paintings) and cached under $CURIO_HOME/bench; BENCH_REFRESH=1 recomputes them.
 #
-# Usage: Benchmarks/fusion.sh            (env: BENCH_SEED=42 BENCH_THREADS=2 BENCH_REFRESH=0)
+# Usage: Benchmarks/fusion.sh            (env: BENCH_SEED=42 BENCH_THREADS=2 BENCH_REFRESH=0 BENCH_CONFIGURATION=release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CURIO_HOME="${CURIO_HOME:-$HOME/.cache/curio}"
@@ -22,8 +22,9 @@ if [ "${CURIO_BENCH_AUTO_BLAS_CORE:-0}" != 1 ]; then
   if [ -n "$coretype" ]; then export OPENBLAS_CORETYPE="$coretype"; fi
 fi
 [ -d "$PAINTINGS/images" ] || { echo "fusion bench: $PAINTINGS not found" >&2; exit 66; }
-swift build -c release --product curio-bench >/dev/null
-BIN=.build/release/curio-bench
+CONFIGURATION="${BENCH_CONFIGURATION:-release}"
+swift build -c "$CONFIGURATION" --product curio-bench >/dev/null
+BIN=".build/$CONFIGURATION/curio-bench"
 mkdir -p "$CACHE"
 field() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); [d:=d[k] for k in sys.argv[2].split('.')]; print(d)" "$1" "$2"; }
 
