@@ -39,8 +39,10 @@ let package = Package(
         .target(name: "CurioCore"),
         .target(name: "CurioMath", dependencies: ["CurioCore", "CBLAS"]),
         .target(name: "CurioCompression", dependencies: ["CZlib"]),
+        // One strict, fast JSON reader and value type for every module that reads JSON field by field.
+        .target(name: "CurioJSON"),
         .target(name: "CurioStore", dependencies: ["CurioCore", "CSQLite"]),
-        .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression"]),
+        .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression", "CurioJSON"]),
         // The neural kernels run ~30x slower unoptimised, and the tests run the real model: optimise this module
         // in debug builds too (remove the setting to step through it in a debugger).
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"],
@@ -54,15 +56,15 @@ let package = Package(
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
-        .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend"]),
+        .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend", "CurioJSON"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
             "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue", "CurioMultimodal",
         ]),
-        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CCurioHTTP", "CMicroHTTPD",
+        .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioJSON", "CCurioHTTP", "CMicroHTTPD",
                                                     "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue",
                                                     "CurioMultimodal"]),
-        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest",
+        .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest", "CurioJSON",
                                                         "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
                                                         "CurioDialogue", "CurioMultimodal"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
@@ -93,10 +95,11 @@ let package = Package(
 
         // MARK: Tests (Swift Testing).
         .testTarget(name: "CurioCoreTests", dependencies: ["CurioCore"]),
+        .testTarget(name: "CurioJSONTests", dependencies: ["CurioJSON"]),
         .testTarget(name: "CurioMathTests", dependencies: ["CurioMath"]),
         .testTarget(name: "CurioCompressionTests", dependencies: ["CurioCompression"]),
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
-        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "curio-ingest-helper"],
+        .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "CurioJSON", "curio-ingest-helper"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
@@ -113,6 +116,6 @@ let package = Package(
         .testTarget(name: "CurioKitTests", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioDialogue",
                                                          "CurioCompression", "CurioNeural", "CurioIngest"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits"]),
+        .testTarget(name: "CurioServerTests", dependencies: ["CurioServer", "CurioKit", "CurioCore", "CurioStore", "CurioVisits", "CurioJSON"]),
     ]
 )

@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import CurioStore
 import Foundation
@@ -191,10 +192,10 @@ public struct EventsImporter: Importer {
     private func scanLines(_ file: URL, now: Date, emit: (Event?, RecordProblem?) throws -> Void) throws {
         try ImportInput.forEachLine(file) { number, bytes in
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-            let object: ImportJSON.Value
+            let object: JSONValue
             do {
-                object = try ImportJSON.parse(bytes)
-            } catch let error as ImportJSON.SyntaxError {
+                object = try JSONParser.parse(bytes)
+            } catch let error as JSONSyntaxError {
                 try emit(nil, RecordProblem(file: file.path, line: number,
                                             message: "is not valid JSON (column \(error.column): \(error.reason)); "
                                                 + "event skipped"))
@@ -206,13 +207,13 @@ public struct EventsImporter: Importer {
 
     private func scanArray(_ file: URL, now: Date, emit: (Event?, RecordProblem?) throws -> Void) throws {
         let data = try ImportInput.readData(file)
-        let array: [ImportJSON.Value]
+        let array: [JSONValue]
         do {
-            guard let a = try ImportJSON.parse(data).array else {
+            guard let a = try JSONParser.parse(data).array else {
                 throw IngestError.malformed(path: file.path, line: nil, reason: "expected a JSON array of events")
             }
             array = a
-        } catch let error as ImportJSON.SyntaxError {
+        } catch let error as JSONSyntaxError {
             throw IngestError.syntax(path: file.path, line: error.line, column: error.column,
                                      reason: "not valid JSON: \(error.reason)")
         }
@@ -251,7 +252,7 @@ public struct EventsImporter: Importer {
         }
     }
 
-    private func emitObject(_ object: ImportJSON.Value, file: URL, line: Int, now: Date,
+    private func emitObject(_ object: JSONValue, file: URL, line: Int, now: Date,
                             emit: (Event?, RecordProblem?) throws -> Void) throws {
         guard let dict = object.object else {
             try emit(nil, RecordProblem(file: file.path, line: line,
@@ -267,7 +268,7 @@ public struct EventsImporter: Importer {
                 let t = s.importTrimmed
                 if !t.isEmpty { raw[field] = .text(t) }
             case let .number(n)?:
-                raw[field] = .number(n, ImportJSON.Value.text(of: n))
+                raw[field] = .number(n, JSONValue.text(of: n))
             case nil, .null?:
                 break
             default:

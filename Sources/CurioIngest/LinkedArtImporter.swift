@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import CurioStore
 import Foundation
@@ -75,7 +76,7 @@ public struct LinkedArtImporter: Importer {
         var concepts: [ConceptID: Concept] = [:]
         let imageFolder = ImageFolder.beside(file)
 
-        func add(_ json: ImportJSON.Value, line: Int?) {
+        func add(_ json: JSONValue, line: Int?) {
             switch LinkedArtMapper.map(json, file: path, line: line, limits: limits) {
             case let .skipped(problem):
                 parsed.problems.append(problem)
@@ -97,7 +98,7 @@ public struct LinkedArtImporter: Importer {
                 for concept in c where concepts[concept.id] == nil { concepts[concept.id] = concept }
             }
         }
-        func notJSON(_ error: ImportJSON.SyntaxError, line: Int?) {
+        func notJSON(_ error: JSONSyntaxError, line: Int?) {
             parsed.problems.append(RecordProblem(
                 file: path, line: line ?? error.line,
                 message: "is not valid JSON (column \(error.column): \(error.reason)); record skipped"))
@@ -107,15 +108,15 @@ public struct LinkedArtImporter: Importer {
             try ImportInput.forEachLine(file) { number, bytes in
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
                 do {
-                    add(try ImportJSON.parse(bytes), line: number)
-                } catch let error as ImportJSON.SyntaxError {
+                    add(try JSONParser.parse(bytes), line: number)
+                } catch let error as JSONSyntaxError {
                     notJSON(error, line: number)
                 }
             }
         } else {
             let data = try ImportInput.readData(file)
             do {
-                let json = try ImportJSON.parse(data)
+                let json = try JSONParser.parse(data)
                 if let array = json.array {
                     for (k, document) in array.enumerated() { add(document, line: k + 1) }
                 } else if let object = json.object, object["type"] == nil, let graph = object["@graph"]?.array {
@@ -123,7 +124,7 @@ public struct LinkedArtImporter: Importer {
                 } else {
                     add(json, line: nil)
                 }
-            } catch let error as ImportJSON.SyntaxError {
+            } catch {
                 notJSON(error, line: nil)
             }
         }

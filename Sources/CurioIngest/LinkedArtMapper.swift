@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import Foundation
 
@@ -30,7 +31,7 @@ struct LinkedArtMapper {
     }
 
     /// Maps `json` (a parsed document).
-    static func map(_ json: ImportJSON.Value, file: String, line: Int?, limits: RecordLimits) -> Outcome {
+    static func map(_ json: JSONValue, file: String, line: Int?, limits: RecordLimits) -> Outcome {
         var mapper = LinkedArtMapper(file: file, line: line, limits: limits)
         return mapper.map(json)
     }
@@ -45,7 +46,7 @@ struct LinkedArtMapper {
                                       kind: .fieldDropped))
     }
 
-    private mutating func map(_ json: ImportJSON.Value) -> Outcome {
+    private mutating func map(_ json: JSONValue) -> Outcome {
         guard let object = json.object else {
             return skip(nil, "is not a JSON object (a Linked Art document is one object)")
         }

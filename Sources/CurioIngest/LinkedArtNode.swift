@@ -1,13 +1,14 @@
+import CurioJSON
 import Foundation
 
 /// One JSON object of a Linked Art document, with lenient accessors: a property may hold one object or an array
 /// of objects, `@id`/`@type` are read like `id`/`type`, and `content` like the older `value`.
 struct LinkedArtNode {
-    let object: [String: ImportJSON.Value]
+    let object: [String: JSONValue]
     /// Where the node sits in its document, for problems (`produced_by.part[1].carried_out_by[0]`).
     let path: String
 
-    init(_ object: [String: ImportJSON.Value], path: String) {
+    init(_ object: [String: JSONValue], path: String) {
         self.object = object
         self.path = path
     }
@@ -24,7 +25,7 @@ struct LinkedArtNode {
     /// The text of a Name, Identifier or LinguisticObject (`content`, or `value` in older documents).
     var content: String? {
         if let c = text("content") ?? text("value") { return c }
-        if case let .number(n)? = object["content"] { return ImportJSON.Value.text(of: n) }
+        if case let .number(n)? = object["content"] { return JSONValue.text(of: n) }
         return nil
     }
 

@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import CurioStore
 import Foundation
@@ -82,14 +83,14 @@ public struct PaintingsImporter: Importer {
                 parsed.problems.append(RecordProblem(file: path, line: line, record: record, field: field,
                                                      message: message + "; record skipped", kind: kind))
             }
-            let object: [String: ImportJSON.Value]
+            let object: [String: JSONValue]
             do {
-                guard let o = try ImportJSON.parse(bytes).object else {
+                guard let o = try JSONParser.parse(bytes).object else {
                     skip(nil, "is not a JSON object")
                     return
                 }
                 object = o
-            } catch let error as ImportJSON.SyntaxError {
+            } catch let error as JSONSyntaxError {
                 skip(nil, "is not valid JSON (column \(error.column): \(error.reason))")
                 return
             }

@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCompression
 import CurioCore
 import CurioStore
@@ -249,10 +250,10 @@ public struct TateImporter: Importer {
                 }
                 if lineNumber == 1 { line = try Self.strippingByteOrderMark(line, path: path) }
                 if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-                let json: TateJSON
+                let json: JSONValue
                 do {
-                    json = try TateJSONParser.parse(line)
-                } catch let error as TateJSONError {
+                    json = try JSONParser.parse(line)
+                } catch let error as JSONSyntaxError {
                     if error.kind == .encoding { throw Self.encodingError(path: path, line: lineNumber, error) }
                     builder.problems.append(RecordProblem(file: path, line: lineNumber, message: "is not valid JSON: \(error)"))
                     return
@@ -318,15 +319,15 @@ public struct TateImporter: Importer {
 
     /// Parses a whole-file JSON record; a syntax error skips the record (reported with its line), an encoding
     /// error fails the input.
-    private func parseRecordFile(_ data: Data, path: String, builder: inout ChunkBuilder) throws -> TateJSON? {
+    private func parseRecordFile(_ data: Data, path: String, builder: inout ChunkBuilder) throws -> JSONValue? {
         var bytes = [UInt8](data)
         bytes = try Self.strippingByteOrderMark(bytes[...], path: path).map { $0 }
         do {
-            return try bytes.withUnsafeBytes { try TateJSONParser.parse($0) }
-        } catch let error as TateJSONError {
+            return try bytes.withUnsafeBytes { try JSONParser.parse($0) }
+        } catch let error as JSONSyntaxError {
             let line = 1 + bytes.prefix(error.offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
             if error.kind == .encoding { throw Self.encodingError(path: path, line: line, error) }
-            builder.problems.append(RecordProblem(file: path, line: line, message: "is not valid JSON: \(error.message)"))
+            builder.problems.append(RecordProblem(file: path, line: line, message: "is not valid JSON: \(error.description)"))
             return nil
         }
     }
@@ -361,18 +362,18 @@ public struct TateImporter: Importer {
             bytesRead += data.count
             hash.update(Data("\(url.lastPathComponent)\u{0}\(data.count)\u{0}".utf8))
             hash.update(data)
-            let json: TateJSON
+            let json: JSONValue
             do {
-                json = try TateJSONParser.parse(data)
-            } catch let error as TateJSONError {
+                json = try JSONParser.parse(data)
+            } catch {
                 let line = 1 + data.prefix(error.offset).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
                 if error.kind == .encoding { throw Self.encodingError(path: url.path, line: line, error) }
                 throw IngestError.malformed(path: url.path, line: line, reason: "is not valid JSON: \(error)")
             }
-            func integer(_ v: TateJSON?) -> Int? { v?.int ?? v?.string.flatMap { Int($0) } }
+            func integer(_ v: JSONValue?) -> Int? { v?.integer ?? v?.string.flatMap { Int($0) } }
             if isList {
                 guard let entries = json.array else {
-                    throw IngestError.malformed(path: url.path, line: nil, reason: "should be a list of subjects, found \(json.typeName)")
+                    throw IngestError.malformed(path: url.path, line: nil, reason: "should be a list of subjects, found \(json.typeDescription)")
                 }
                 for (i, entry) in entries.enumerated() {
                     guard let id = integer(entry["id"]), let name = entry["name"]?.string, !name.isEmpty else {
@@ -392,7 +393,7 @@ public struct TateImporter: Importer {
                 }
             } else {
                 guard let map = json.object else {
-                    throw IngestError.malformed(path: url.path, line: nil, reason: "should map subject ids to names, found \(json.typeName)")
+                    throw IngestError.malformed(path: url.path, line: nil, reason: "should map subject ids to names, found \(json.typeDescription)")
                 }
                 for (key, value) in zip(map.keys, map.values) {
                     guard let id = Int(key), let name = value.string, !name.isEmpty else { continue }
@@ -435,9 +436,9 @@ public struct TateImporter: Importer {
         return line
     }
 
-    private static func encodingError(path: String, line: Int, _ error: TateJSONError) -> IngestError {
+    private static func encodingError(path: String, line: Int, _ error: JSONSyntaxError) -> IngestError {
         .malformed(path: path, line: line,
-                   reason: "is not UTF-8 text (\(error.message) at column \(error.offset + 1)); the file seems to use another encoding such as Latin-1 — save it as UTF-8")
+                   reason: "is not UTF-8 text (\(error.reason) at column \(error.column)); the file seems to use another encoding such as Latin-1 — save it as UTF-8")
     }
 
     private static func fileError(path: String, _ error: CompressionError) -> IngestError {

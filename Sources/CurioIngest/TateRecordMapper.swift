@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import Foundation
 
@@ -83,15 +84,15 @@ struct TateRecordMapper {
     }
 
     /// Text of an optional field: trimmed, nil when absent, null or empty.
-    private func text(_ record: TateJSONObject, _ key: String, limit: Int? = nil,
+    private func text(_ record: [String: JSONValue], _ key: String, limit: Int? = nil,
                       warnings: inout [RecordProblem], _ origin: Origin, _ id: String?) throws -> String? {
         guard let value = record[key], !value.isNull else { return nil }
         guard let s = value.string else {
-            if let n = value.double, key != "title" {
+            if let n = value.number, key != "title" {
                 return n.rounded() == n && abs(n) < 1e15 ? String(Int(n)) : String(n)
             }
             warnings.append(RecordProblem(file: origin.file, line: origin.line, record: id, field: key,
-                                          message: "should be text but is \(value.typeName); ignored", kind: .fieldDropped))
+                                          message: "should be text but is \(value.typeDescription); ignored", kind: .fieldDropped))
             return nil
         }
         let max = limit ?? limits.maxTextBytes
@@ -103,9 +104,9 @@ struct TateRecordMapper {
     }
 
     /// An integer field given as a number or as digits in text.
-    private static func integer(_ value: TateJSON?) -> Int? {
+    private static func integer(_ value: JSONValue?) -> Int? {
         guard let value else { return nil }
-        if let i = value.int { return i }
+        if let i = value.integer { return i }
         if let s = value.string?.trimmedFast, !s.isEmpty, s.count <= 18,
            s.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "-") }) {
             return Int(s)
@@ -114,9 +115,9 @@ struct TateRecordMapper {
     }
 
     /// A decimal field given as a number or as text; nil for anything else (Tate has `"(left):"` and the like).
-    private static func decimal(_ value: TateJSON?) -> Double? {
+    private static func decimal(_ value: JSONValue?) -> Double? {
         guard let value else { return nil }
-        if let d = value.double { return d }
+        if let d = value.number { return d }
         if let s = value.string?.trimmedFast, !s.isEmpty, s.count < 32 { return Double(s) }
         return nil
     }
@@ -129,16 +130,16 @@ struct TateRecordMapper {
 
     // MARK: Artworks
 
-    mutating func artwork(_ json: TateJSON, _ origin: Origin) -> Outcome<Item> {
+    mutating func artwork(_ json: JSONValue, _ origin: Origin) -> Outcome<Item> {
         guard let record = json.object else {
             return .skipped(RecordProblem(file: origin.file, line: origin.line,
-                                          message: "is \(json.typeName), not an artwork record (a JSON object)"))
+                                          message: "is \(json.typeDescription), not an artwork record (a JSON object)"))
         }
         var warnings: [RecordProblem] = []
         let rawID = record["acno"]
         guard let acno = rawID?.string?.trimmedFast, !acno.isEmpty else {
             let message = rawID == nil || rawID == .null ? "is missing; every artwork needs its accession number"
-                : "should be text but is \(rawID!.typeName)"
+                : "should be text but is \(rawID!.typeDescription)"
             return .skipped(RecordProblem(file: origin.file, line: origin.line, field: "acno", message: message))
         }
         if acno.utf8.count > 64 {
@@ -154,7 +155,7 @@ struct TateRecordMapper {
         }
         do {
             guard let title = try text(record, "title", limit: limits.maxTitleBytes, warnings: &warnings, origin, acno) else {
-                return skip("title", record["title"].map { $0.isNull || $0.string != nil ? "is empty" : "should be text but is \($0.typeName)" }
+                return skip("title", record["title"].map { $0.isNull || $0.string != nil ? "is empty" : "should be text but is \($0.typeDescription)" }
                                 ?? "is missing; every artwork needs a title")
             }
             var item = Item(id: ItemID(acno), source: TateImporter.formatName, title: title)
@@ -193,10 +194,10 @@ struct TateRecordMapper {
         }
     }
 
-    private func contributors(_ value: TateJSON?, warn: (String, String) -> Void) -> [MakerCredit] {
+    private func contributors(_ value: JSONValue?, warn: (String, String) -> Void) -> [MakerCredit] {
         guard let value, !value.isNull else { return [] }
         guard let list = value.array else {
-            warn("contributors", "should be a list but is \(value.typeName); ignored")
+            warn("contributors", "should be a list but is \(value.typeDescription); ignored")
             return []
         }
         var credits: [(order: Int, index: Int, credit: MakerCredit)] = []
@@ -220,7 +221,7 @@ struct TateRecordMapper {
 
     /// Tate's structured `dateRange` years when present, otherwise the ``DateParser`` reading of `dateText`.
     /// Circa dates (from the text) are widened by ``DateRange/circaMargin`` like every other circa date in Curio.
-    private func date(text: String?, range: TateJSON?, warn: (String, String) -> Void) -> DateRange? {
+    private func date(text: String?, range: JSONValue?, warn: (String, String) -> Void) -> DateRange? {
         let parsed = text.flatMap(DateParser.parse)
         if let range, let start = Self.integer(range["startYear"]) {
             let end = Self.integer(range["endYear"]) ?? start
@@ -245,7 +246,7 @@ struct TateRecordMapper {
     }
 
     /// Width, height and depth in millimetres from Tate's `width`/`height`/`depth` and `units`.
-    private func measure(_ record: TateJSONObject, into item: inout Item, warn: (String, String) -> Void) {
+    private func measure(_ record: [String: JSONValue], into item: inout Item, warn: (String, String) -> Void) {
         let values = [("width", Self.decimal(record["width"])), ("height", Self.decimal(record["height"])),
                       ("depth", Self.decimal(record["depth"]))]
         guard values.contains(where: { $0.1 != nil }) else { return }
@@ -278,14 +279,14 @@ struct TateRecordMapper {
 
     /// Walks Tate's subject tree (`subject` → level 0 → level 1 → level 2), registering every node as a concept
     /// with its broader term and level, and returns the leaves as the item's subjects.
-    private mutating func subjects(_ tree: TateJSON, warn: (String, String) -> Void) -> [ConceptID] {
+    private mutating func subjects(_ tree: JSONValue, warn: (String, String) -> Void) -> [ConceptID] {
         guard tree.object != nil else {
-            warn("subjects", "should be an object but is \(tree.typeName); ignored")
+            warn("subjects", "should be an object but is \(tree.typeDescription); ignored")
             return []
         }
         var leaves: [ConceptID] = []
         var seen: [Int] = []
-        func visit(_ node: TateJSON, level: Int, broader: ConceptID?) {
+        func visit(_ node: JSONValue, level: Int, broader: ConceptID?) {
             guard level < 8 else { return }
             guard let id = Self.integer(node["id"]) else {
                 warn("subjects", "a subject without an id is left out")
@@ -317,10 +318,10 @@ struct TateRecordMapper {
     }
 
     /// Movements with their eras, as concepts; returns the movement ids.
-    private mutating func movements(_ value: TateJSON?, field: String, warn: (String, String) -> Void) -> [ConceptID] {
+    private mutating func movements(_ value: JSONValue?, field: String, warn: (String, String) -> Void) -> [ConceptID] {
         guard let value, !value.isNull else { return [] }
         guard let list = value.array else {
-            warn(field, "should be a list but is \(value.typeName); ignored")
+            warn(field, "should be a list but is \(value.typeDescription); ignored")
             return []
         }
         var ids: [ConceptID] = []
@@ -345,10 +346,10 @@ struct TateRecordMapper {
 
     // MARK: Artists
 
-    mutating func artist(_ json: TateJSON, _ origin: Origin) -> Outcome<Agent> {
+    mutating func artist(_ json: JSONValue, _ origin: Origin) -> Outcome<Agent> {
         guard let record = json.object else {
             return .skipped(RecordProblem(file: origin.file, line: origin.line,
-                                          message: "is \(json.typeName), not an artist record (a JSON object)"))
+                                          message: "is \(json.typeDescription), not an artist record (a JSON object)"))
         }
         guard let id = Self.integer(record["id"]) else {
             return .skipped(RecordProblem(file: origin.file, line: origin.line, field: "id",
@@ -400,7 +401,7 @@ struct TateRecordMapper {
 
     /// A Tate place: `name` is the full text (`Philadelphia, United States`); the country is the text after
     /// the last comma, or the place itself when Tate types it as a nation.
-    private func place(_ value: TateJSON?) -> Place? {
+    private func place(_ value: JSONValue?) -> Place? {
         guard let value, let name = value["name"]?.string?.trimmedFast, !name.isEmpty,
               name.utf8.count <= limits.maxTitleBytes else { return nil }
         let placeName = value["placeName"]?.string?.trimmedFast

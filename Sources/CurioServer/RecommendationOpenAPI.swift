@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioKit
 import Foundation
 

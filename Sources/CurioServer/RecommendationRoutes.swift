@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import CurioKit
 import CurioPolicy

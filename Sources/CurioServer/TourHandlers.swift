@@ -1,3 +1,4 @@
+import CurioJSON
 import CurioCore
 import CurioDialogue
 import CurioKit

@@ -1,4 +1,5 @@
 import CurioCore
+import CurioJSON
 import Foundation
 
 /// A venue read from a file, with the warnings that did not stop it loading (rooms nobody can reach, …).
@@ -39,9 +40,9 @@ public enum VenueFile {
     public static func decode(_ data: Data, file: String = "venue.json") throws -> VenueLoadResult {
         let root: JSONValue
         do {
-            root = try JSONDecoder().decode(JSONValue.self, from: data)
+            root = try JSONParser.parse(data)
         } catch {
-            throw VisitError.badVenue(file: file, field: "(document)", reason: "is not valid JSON: \(jsonErrorText(error))")
+            throw VisitError.badVenue(file: file, field: "(document)", reason: "is not valid JSON: \(error)")
         }
         var reader = VenueReader()
         guard let venue = reader.read(root) else {
@@ -124,13 +125,6 @@ public enum VenueFile {
 
     private static func number(_ x: Double) -> Any { x == x.rounded() && abs(x) < 1e15 ? Int(x) as Any : x as Any }
 
-    private static func jsonErrorText(_ error: any Error) -> String {
-        if case let DecodingError.dataCorrupted(context) = error {
-            if let underlying = context.underlyingError { return "\(underlying)" }
-            return context.debugDescription
-        }
-        return "\(error)"
-    }
 }
 
 /// Walks the JSON tree, building a ``Venue`` and collecting structural problems with their paths.
@@ -150,7 +144,7 @@ struct VenueReader {
     /// The object at `path`, with unknown keys reported.
     private mutating func object(_ value: JSONValue, _ path: String, allowed: [String]) -> [String: JSONValue]? {
         guard case let .object(o) = value else {
-            fail(path.isEmpty ? "(document)" : path, "must be an object, found \(value.kindName)")
+            fail(path.isEmpty ? "(document)" : path, "must be an object, found \(value.typeDescription)")
             return nil
         }
         for key in o.keys.sorted() where !allowed.contains(key) {
@@ -167,7 +161,7 @@ struct VenueReader {
             return nil
         }
         guard case let .string(s) = v else {
-            fail(field, "must be a string, found \(v.kindName)")
+            fail(field, "must be a string, found \(v.typeDescription)")
             return nil
         }
         if nonEmpty, s.trimmingCharacters(in: .whitespaces).isEmpty {
@@ -180,7 +174,7 @@ struct VenueReader {
     private mutating func bool(_ o: [String: JSONValue], _ key: String, _ path: String) -> Bool? {
         guard let v = o[key], v != .null else { return nil }
         guard case let .bool(b) = v else {
-            fail(Self.join(path, key), "must be true or false, found \(v.kindName)")
+            fail(Self.join(path, key), "must be true or false, found \(v.typeDescription)")
             return nil
         }
         return b
@@ -193,7 +187,7 @@ struct VenueReader {
             return nil
         }
         guard case let .number(n) = v, n.isFinite else {
-            fail(field, "must be a number, found \(v.kindName)")
+            fail(field, "must be a number, found \(v.typeDescription)")
             return nil
         }
         return n
@@ -216,7 +210,7 @@ struct VenueReader {
             return nil
         }
         guard case let .array(a) = v else {
-            fail(field, "must be an array, found \(v.kindName)")
+            fail(field, "must be an array, found \(v.typeDescription)")
             return nil
         }
         return a
@@ -229,7 +223,7 @@ struct VenueReader {
             if case let .string(s) = v, !s.trimmingCharacters(in: .whitespaces).isEmpty {
                 out.append(s)
             } else {
-                fail("\(Self.join(path, key))[\(i)]", "must be a non-empty string, found \(v.kindName)")
+                fail("\(Self.join(path, key))[\(i)]", "must be a non-empty string, found \(v.typeDescription)")
             }
         }
         return out
@@ -246,7 +240,7 @@ struct VenueReader {
 
     private mutating func date(_ value: JSONValue, _ field: String) -> String? {
         guard case let .string(s) = value else {
-            fail(field, "must be a date string YYYY-MM-DD, found \(value.kindName)")
+            fail(field, "must be a date string YYYY-MM-DD, found \(value.typeDescription)")
             return nil
         }
         guard VenueReader.isISODate(s) else {

@@ -1,4 +1,5 @@
 @testable import CurioServer
+import CurioJSON
 import Foundation
 import Testing
 
@@ -44,9 +45,10 @@ import Testing
         #expect(problem.errors?.first?.pointer == "#/0/a~1b~0c")
     }
 
-    @Test func jsonNestingIsMeasuredOutsideStrings() {
-        #expect(JSONValue.nestingDepth(of: Data(#"[[{"a": "[[[[["}]]"#.utf8)) == 3)
-        #expect(JSONValue.nestingDepth(of: Data(#"{"a": "\"[["}"#.utf8)) == 1)
+    @Test func requestBodiesNestedTooDeeplyAreRefusedWithoutCountingBracketsInStrings() throws {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Data((String(repeating: "[", count: 33) + String(repeating: "]", count: 33)).utf8)) }
+        let nested = try JSONValue.parse(Data(#"[[{"a": "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}]]"#.utf8))
+        #expect(nested.array?.first?.array?.first?["a"]?.string?.count == 41)
     }
 }
 

@@ -134,7 +134,7 @@ extension NextTrainCommand {
     static let sequentialModelName = "sequential"
 
     static func sequentialOptions(_ params: [String]) throws -> NextTrainCommand {
-        var command = NextTrainCommand()
+        let command = NextTrainCommand()
         command.model = .sasrec
         for (name, value) in try ModelParameters.parse(params) {
             switch (name, value) {
