@@ -1,5 +1,6 @@
 import CurioCore
 import CurioDialogue
+import CurioImaging
 import CurioMath
 import CurioRecommend
 import CurioStore
@@ -27,6 +28,7 @@ public final class GuideService: @unchecked Sendable {
     /// The language model, when configured.
     public let llm: LLMConfiguration?
     /// Finds the stored item whose image is nearest to an image file; nil when no image embeddings are stored.
+    /// By default the nearest stored EfficientNet-Lite0 image embedding (``Curio/itemsNearest(toImageAt:k:)``).
     public var imageMatcher: (@Sendable (URL) throws -> ItemID?)?
 
     private let lock = NSLock()
@@ -38,6 +40,13 @@ public final class GuideService: @unchecked Sendable {
         self.curio = curio
         self.visits = visits
         self.llm = LLMConfiguration.fromEnvironment(environment)
+        self.imageMatcher = { [curio] url in
+            do {
+                return try curio.itemsNearest(toImageAt: url.path, k: 1).first?.item
+            } catch let error as ImagingError {
+                throw CurioServiceError.badInput(field: "image", reason: error.description)
+            }
+        }
     }
 
     /// The guide's view of the collection, built from the store on first use.
@@ -143,7 +152,7 @@ public final class GuideService: @unchecked Sendable {
             throw CurioServiceError.imageSearchUnavailable(reason: "no image embeddings are stored for this collection, so a photo cannot be matched to a work; send the work's id as \"item\" instead")
         }
         guard let found = try imageMatcher(url) else {
-            throw CurioServiceError.imageSearchUnavailable(reason: "no stored work has an image embedding to compare with \(path)")
+            throw CurioServiceError.imageSearchUnavailable(reason: "no work of this collection has an image embedding to compare \(path) with (run `curio embed` on a collection with local images), so a photo cannot be matched to a work; send the work's id as \"item\" instead")
         }
         return found
     }

@@ -143,6 +143,18 @@ final class ImageEncoderSlot: @unchecked Sendable {
         lock.unlock()
     }
 
+    private var index: SemanticIndex?
+
+    /// The cached index of stored image vectors when it is still at `revision`, else a freshly loaded one.
+    func index(model: String, revision: Int, load: () throws -> ItemVectorSet) throws -> SemanticIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let index, index.model == model, index.revision == revision { return index }
+        let fresh = SemanticIndex(set: try load())
+        index = fresh
+        return fresh
+    }
+
     /// The model id of the encoder in use, without loading it: an injected encoder's, else the installed model's.
     var modelID: String {
         lock.lock()
@@ -161,6 +173,24 @@ extension Curio {
     /// Uses `encoder` for image embedding instead of loading the installed model.
     public func useImageEncoder(_ encoder: ImageEncoder) {
         imageEncoding.set(encoder)
+    }
+
+    /// The `k` items whose stored image embeddings are closest (cosine) to the image file at `path`, best first;
+    /// empty when no image embeddings are stored (the model is then not loaded).
+    /// - Throws: ``CurioImaging/ImagingError`` naming the file when it cannot be decoded;
+    ///   ``NeuralError/modelMissing(name:hint:)`` when the model is not installed.
+    public func itemsNearest(toImageAt path: String, k: Int) throws -> [(item: ItemID, score: Float)] {
+        guard let vectors = store as? any ItemVectorStore else { return [] }
+        let model = imageEncoding.modelID
+        let revision = try vectors.vectorRevision(model: model)
+        guard revision > 0, k > 0 else { return [] }
+        let index = try imageEncoding.index(model: model, revision: revision) { try vectors.vectors(model: model) }
+        guard index.index.count > 0 else { return [] }
+        let p = ImageEncoder.preprocessing
+        let image = try ImageLoader.modelInput.load(file: path, size: .shorterSide(p.shorterSide, centreCrop: p.cropSize))
+        guard var query = try imageEncoder().features(for: [image]).first else { return [] }
+        ImageEmbedding.normalise(&query)
+        return index.index.search(query, k: k).map { (index.items[$0.index], $0.score) }
     }
 
     /// Embeds the local image of every item whose image file changed since it was last embedded, and stores, in

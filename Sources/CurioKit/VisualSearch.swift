@@ -67,7 +67,7 @@ public struct VisualSearchFilter: Sendable, Equatable {
     /// Colour families: a query for the family word matches every name listed (other names match themselves).
     public static let colourFamilies: [String: [String]] = [
         "blue": ["blue", "navy", "sky blue", "turquoise"],
-        "green": ["green", "dark green", "olive", "teal"],
+        "green": ["green", "dark green", "teal"],
         "red": ["red", "dark red"],
         "grey": ["grey", "dark grey", "light grey"],
         "yellow": ["yellow", "ochre"],

@@ -96,7 +96,8 @@ struct Handlers: Sendable {
 
     func listItems(_ request: HTTPRequest) throws -> HTTPResponse {
         var reader = QueryReader(request.query,
-                                 allowed: ["maker", "subject", "from", "to", "medium", "source", "page", "page_size"])
+                                 allowed: ["maker", "subject", "from", "to", "medium", "source", "colour", "brightness",
+                                           "colourfulness", "page", "page_size"])
         let maker = reader.string("maker")
         let subject = reader.string("subject")
         let from = reader.int("from", range: DateRange.plausibleYears)
@@ -105,10 +106,11 @@ struct Handlers: Sendable {
         let source = reader.string("source", maxLength: 50)
         let page = reader.int("page", default: 1, range: 1...1_000_000)
         let pageSize = reader.int("page_size", default: 50, range: 1...CurioAPI.maximumPageSize)
+        let visual = reader.visualFilter()
         if let from, let to, from > to { reader.fail("from", "(\(from)) is after to (\(to))") }
         try reader.finish()
         let query = ItemQuery(maker: maker, subject: subject, fromYear: from, toYear: to, medium: medium, source: source,
-                              page: page - 1, pageSize: pageSize)
+                              visual: visual.isEmpty ? nil : visual.storeFilter, page: page - 1, pageSize: pageSize)
         return try json(ItemPageDTO(curio.items(query)))
     }
 

@@ -68,6 +68,7 @@ public enum OpenAPIDocument {
                                      query("to", "End year of the range (inclusive).", schema: ["type": "integer", "minimum": -50_000, "maximum": 2_200]),
                                      query("medium", "Substring of the medium.", schema: ["type": "string", "maxLength": 200]),
                                      query("source", "Exact source (tate, csv, linked-art, paintings).", schema: ["type": "string", "maxLength": 50]),
+                                 ] + visualFilterParameters + [
                                      query("page", "Page number, starting at 1.", schema: ["type": "integer", "minimum": 1, "maximum": 1_000_000, "default": 1]),
                                      query("page_size", "Items per page.", schema: ["type": "integer", "minimum": 1, "maximum": .number(Double(CurioAPI.maximumPageSize)), "default": 50]),
                                  ],
@@ -96,12 +97,8 @@ public enum OpenAPIDocument {
                                      query("q", "The search text.", required: true, schema: ["type": "string", "minLength": 1, "maxLength": 500]),
                                      query("k", "How many results.", schema: ["type": "integer", "minimum": 1, "maximum": .number(Double(CurioAPI.maximumResults)), "default": 10]),
                                      query("mode", "Ranking: lexical, semantic or hybrid.", schema: ["type": "string", "enum": ["lexical", "semantic", "hybrid"], "default": "hybrid"]),
-                                     query("modality", "text (default): search the records; image: text→image search, ranking items by the cosine between the query's MiniLM embedding and their images projected into the text space (`curio fuse`), so that works with thin records are found by what they show. `mode` is ignored for image; the response's `mode` is `image`.", schema: ["type": "string", "enum": ["text", "image"], "default": "text"]),
-                                     query("colour", "Only items whose image palette is at least 15% this colour. A palette colour name, or a family: blue (blue, navy, sky blue, turquoise), green (green, dark green, olive, teal), red (red, dark red), grey/gray (grey, dark grey, light grey), yellow (yellow, ochre), purple (purple, lavender, magenta). Items without visual descriptors (`curio embed`) never match.",
-                                           schema: ["type": "string", "enum": .array((VisualSearchFilter.acceptedColours).map { .string($0) })]),
-                                     query("brightness", "Only items whose image is dark (mean L* < 30), medium or bright (≥ 50).", schema: ["type": "string", "enum": ["dark", "medium", "bright"]]),
-                                     query("colourfulness", "Only items whose image is muted (Hasler–Süsstrunk M < 20), moderate or colourful (≥ 40).", schema: ["type": "string", "enum": ["muted", "moderate", "colourful"]]),
-                                 ],
+                                     query("modality", "text (default): search the records; image: text→image search, ranking items by the cosine between the query's MiniLM embedding and their images projected into the text space (`curio fuse`), so that works with thin records are found by what they show. `mode` and the visual filters are ignored for image; the response's `mode` is `image`.", schema: ["type": "string", "enum": ["text", "image"], "default": "text"]),
+                                 ] + visualFilterParameters,
                                  responses: [
                                      "200": jsonResponse("The best matches.", schema: ref("SearchResults")),
                                      "400": problem("InvalidParameters"),
@@ -336,6 +333,16 @@ public enum OpenAPIDocument {
         out["responses"] = .object(allResponses)
         if security { out["security"] = [["bearer": []], ["apiKey": []]] }
         return .object(out)
+    }
+
+    /// `colour`, `brightness` and `colourfulness` of `GET /v1/search` and `GET /v1/items`.
+    static var visualFilterParameters: [JSONValue] {
+        [
+            query("colour", "Only items whose image palette is at least 15% this colour. A palette colour name, or a family: blue (blue, navy, sky blue, turquoise), green (green, dark green, teal), red (red, dark red), grey/gray (grey, dark grey, light grey), yellow (yellow, ochre), purple (purple, lavender, magenta). Items without visual descriptors (`curio embed`) never match.",
+                  schema: ["type": "string", "enum": .array((VisualSearchFilter.acceptedColours).map { .string($0) })]),
+            query("brightness", "Only items whose image is dark (mean L* < 30), medium or bright (≥ 50).", schema: ["type": "string", "enum": ["dark", "medium", "bright"]]),
+            query("colourfulness", "Only items whose image is muted (Hasler–Süsstrunk M < 20), moderate or colourful (≥ 40).", schema: ["type": "string", "enum": ["muted", "moderate", "colourful"]]),
+        ]
     }
 
     static func query(_ name: String, _ description: String, required: Bool = false, schema: JSONValue) -> JSONValue {

@@ -195,11 +195,15 @@ public struct ItemQuery: Sendable, Equatable {
     public var medium: String?
     /// Exact source (`tate`, `csv`, `linked-art`).
     public var source: String?
+    /// Conditions on the stored visual descriptors of the item's image (none when nil or empty).
+    public var visual: VisualFilter?
     /// 0-based page and page size (capped at 500).
     public var page: Int
     public var pageSize: Int
     public init(maker: String? = nil, subject: String? = nil, fromYear: Int? = nil, toYear: Int? = nil,
-                medium: String? = nil, source: String? = nil, page: Int = 0, pageSize: Int = 50) {
+                medium: String? = nil, source: String? = nil, visual: VisualFilter? = nil, page: Int = 0,
+                pageSize: Int = 50) {
+        self.visual = visual
         self.maker = maker
         self.subject = subject
         self.fromYear = fromYear

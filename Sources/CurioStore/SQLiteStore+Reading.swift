@@ -179,6 +179,25 @@ extension SQLiteStore {
             arguments.append(.text(source))
             conditions.append("i.source = ?\(arguments.count)")
         }
+        if let visual = query.visual, !visual.isEmpty {
+            var ranges: [String] = []
+            for (column, bounds) in [("brightness", visual.brightness), ("colourfulness", visual.colourfulness),
+                                     ("contrast", visual.contrast)] {
+                guard let bounds else { continue }
+                arguments += [.real(bounds.lowerBound), .real(bounds.upperBound)]
+                ranges.append("v.\(column) BETWEEN ?\(arguments.count - 1) AND ?\(arguments.count)")
+            }
+            conditions.append("i.key IN (SELECT v.item FROM item_visuals v"
+                + (ranges.isEmpty ? "" : " WHERE " + ranges.joined(separator: " AND ")) + ")")
+            if !visual.colourNames.isEmpty {
+                let names = try JSONEncoder().encode(visual.colourNames)
+                arguments += [.text(String(decoding: names, as: UTF8.self)), .real(visual.minimumColourShare)]
+                conditions.append("""
+                    (SELECT coalesce(sum(c.share), 0) FROM item_colours c WHERE c.item = i.key
+                     AND c.name IN (SELECT value FROM json_each(?\(arguments.count - 1)))) >= ?\(arguments.count)
+                    """)
+            }
+        }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         let countSQL = prefix + "SELECT count(*) FROM items i" + whereClause
         let pageSQL = prefix + "SELECT i.id, i.json FROM items i" + whereClause

@@ -149,6 +149,16 @@ struct ImageEmbeddingTests {
         let far = try #require(try c.curio.paletteSimilarity("P1", "P2"))
         #expect(far < 0.5)
 
+        // A photo is matched to the work with the nearest image embedding (the guide's `/image PATH`).
+        try SolidTIFF.bytes(width: 40, height: 30, red: 0, green: 0, blue: 0x80).write(to: c.image("photo.tif"))
+        let nearest = try c.curio.itemsNearest(toImageAt: c.image("photo.tif").path, k: 3)
+        #expect(nearest.map(\.item).first == "P1" && nearest.count == 3)
+        #expect(nearest[0].score > 0.99 && nearest[0].score >= nearest[1].score)
+        let guide = GuideService(curio: c.curio, visits: VisitService(curio: c.curio))
+        #expect(try guide.imageMatcher?(c.image("photo.tif")) == "P1")
+        try Data([0xFF, 0xD8, 0xFF]).write(to: c.image("broken.jpg"))
+        #expect(throws: CurioServiceError.self) { try guide.imageMatcher?(c.image("broken.jpg")) }
+
         func ids(_ filter: VisualSearchFilter) throws -> Set<ItemID> { try c.curio.items(matching: filter) }
         #expect(try ids(VisualSearchFilter(colour: "blue")) == ["P1"], "navy belongs to the blue family")
         #expect(try ids(VisualSearchFilter(colour: "navy")) == ["P1"])
@@ -156,6 +166,12 @@ struct ImageEmbeddingTests {
         #expect(try ids(VisualSearchFilter(brightness: .bright)) == ["P2", "P3"])
         #expect(try ids(VisualSearchFilter(colour: "yellow", brightness: .dark)).isEmpty)
         #expect(try ids(VisualSearchFilter(colourfulness: .muted)) == ["P3"], "white has no colour")
+
+        // Listing applies the same filter in SQL, and pages over the matches.
+        let listed = try c.curio.items(ItemQuery(visual: VisualSearchFilter(brightness: .bright).storeFilter, pageSize: 1))
+        #expect(listed.total == 2 && listed.items.map(\.id) == ["P2"])
+        let blue = try c.curio.items(ItemQuery(source: "test", visual: VisualSearchFilter(colour: "blue").storeFilter))
+        #expect(blue.items.map(\.id) == ["P1"])
 
         // Search applies the filter before cutting to k.
         let dark = try c.curio.search("in", mode: .lexical, limit: 10, visual: VisualSearchFilter(brightness: .dark))

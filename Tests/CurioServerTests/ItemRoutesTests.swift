@@ -109,7 +109,7 @@ import Testing
         ("/v1/items?pagesize=10", ["pagesize"]),
         ("/v1/items?page=1&page=2", ["page"]),
         ("/v1/items?page=99999999999999999999999", ["page"]),
-        ("/v1/items?page=-1&to=x&colour=red", ["colour", "page", "to"]),
+        ("/v1/items?page=-1&to=x&flavour=red", ["flavour", "page", "to"]),
         ("/v1/search", ["q"]),
         ("/v1/search?q=sea&k=0", ["k"]),
         ("/v1/search?q=sea&k=101", ["k"]),

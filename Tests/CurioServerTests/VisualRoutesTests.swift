@@ -59,6 +59,13 @@ import Testing
         #expect(try ids("colour=yellow&brightness=bright") == ["N00003"])
         #expect(try ids("colour=yellow&brightness=dark").isEmpty)
 
+        let listed = try server.client.get("/v1/items?colour=navy&source=tate").object
+        #expect(listed["total"] as? Int == 1)
+        #expect((listed["items"] as? [[String: Any]])?.first?["id"] as? String == "N00001")
+        #expect(try server.client.get("/v1/items?colourfulness=muted").object["total"] as? Int == 0)
+        #expect(try server.client.get("/v1/items?brightness=medium").status == 200)
+        #expect(try server.client.get("/v1/items?brightness=glowing").status == 400)
+
         let bad = try server.client.get("/v1/search?q=sea&colour=bleu&brightness=dim")
         #expect(bad.status == 400)
         let errors = bad.object["errors"] as? [[String: Any]] ?? []

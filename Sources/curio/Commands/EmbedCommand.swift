@@ -42,6 +42,15 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
+        // A wrong --images folder is reported before any work.
+        let folder = images.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
+        if let folder {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                context.console.err("curio: error: --images \(folder.path): no such folder (it should hold images named by item id, e.g. N01234.jpg)")
+                return .noInput
+            }
+        }
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let modality = EmbedModality(rawValue: modality) ?? .all
         var report = Report()
@@ -62,7 +71,6 @@ struct EmbedCommand: ParsableCommand {
             }
         }
         if modality != .text {
-            let folder = images.map { URL(fileURLWithPath: ($0 as NSString).expandingTildeInPath) }
             let bar = context.progress("embed images", unit: "images")
             do {
                 report.image = try curio.embedImages(

@@ -113,6 +113,7 @@ struct ItemsListCommand: ParsableCommand {
             "curio items list --maker Turner",
             "curio items list --subject \"sea\" --from 1800 --to 1900 --page 2",
             "curio items list --source tate --page-size 100 --json",
+            "curio items list --colour blue --brightness bright",
         ])
 
     @Option(help: "Substring of a maker's name, or an exact agent id.")
@@ -127,6 +128,12 @@ struct ItemsListCommand: ParsableCommand {
     var medium: String?
     @Option(help: "Only items from this source (tate, csv, linked-art, paintings).")
     var source: String?
+    @Option(valueName: "name", help: "Only items whose image palette is at least 15% this colour (blue, red, ochre …).")
+    var colour: String?
+    @Option(valueName: "level", help: "Only items whose image is dark, medium or bright.")
+    var brightness: String?
+    @Option(valueName: "level", help: "Only items whose image is muted, moderate or colourful.")
+    var colourfulness: String?
     @Option(valueName: "n", help: "Page to show, starting at 1.")
     var page: Int = 1
     @Option(valueName: "n", help: "Items per page (1 to 500).")
@@ -144,12 +151,18 @@ struct ItemsListCommand: ParsableCommand {
             }
         }
         if let from, let to, from > to { throw CLIError.usage("--from (\(from)) is after --to (\(to))") }
+        do {
+            _ = try VisualSearchFilter.parse(colour: colour, brightness: brightness, colourfulness: colourfulness)
+        } catch let CurioServiceError.badInput(field, reason) {
+            throw CLIError.usage("--\(field): \(reason)")
+        }
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
+        let visual = try VisualSearchFilter.parse(colour: colour, brightness: brightness, colourfulness: colourfulness)
         let query = ItemQuery(maker: maker, subject: subject, fromYear: from, toYear: to, medium: medium, source: source,
-                              page: page - 1, pageSize: pageSize)
+                              visual: visual.isEmpty ? nil : visual.storeFilter, page: page - 1, pageSize: pageSize)
         let result = ItemPageDTO(try curio.items(query))
         if global.json {
             try context.console.printJSON(result)
