@@ -52,6 +52,7 @@ demo: setup
 	$(RELEASE_BIN) embed --db $(DEMO_DB)
 	$(RELEASE_BIN) simulate --db $(DEMO_DB) --visitors 2000 --seed 7 --end 2025-06-30
 	$(RELEASE_BIN) train --db $(DEMO_DB) --model hybrid --seed 7
+	$(RELEASE_BIN) fuse --db $(DEMO_DB) --seed 7
 	$(RELEASE_BIN) venue import --db $(DEMO_DB) data/venue/tate-sample-venue.json
 	$(RELEASE_BIN) simulate --db $(DEMO_DB) --visitors 1000 --seed 8 --end 2025-06-30 --venue
 	$(RELEASE_BIN) next train --db $(DEMO_DB)

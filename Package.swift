@@ -49,24 +49,29 @@ let package = Package(
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
+        // Image→text projection (contrastive, trained in Swift) and fusion of text, image and graph vectors.
+        // Optimised in debug builds too: the tests train a real projection.
+        .target(name: "CurioMultimodal", dependencies: ["CurioCore", "CurioMath"],
+                swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
         .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend", "CurioJSON"]),
         .target(name: "CurioKit", dependencies: [
             "CurioCore", "CurioMath", "CurioStore", "CurioIngest", "CurioNeural", "CurioImaging", "CurioRecommend",
-            "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue",
+            "CurioGraph", "CurioVisits", "CurioPolicy", "CurioDialogue", "CurioMultimodal",
         ]),
         .target(name: "CurioServer", dependencies: ["CurioKit", "CurioCore", "CurioStore", "CurioJSON", "CCurioHTTP", "CMicroHTTPD",
-                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue"]),
+                                                    "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits", "CurioDialogue",
+                                                    "CurioMultimodal"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest", "CurioJSON",
                                                         "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
-                                                        "CurioDialogue"]),
+                                                        "CurioDialogue", "CurioMultimodal"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
         .executableTarget(name: "curio-bench", dependencies: ["CurioKit", "CurioNeural", "CurioImaging", "CurioMath",
-                                                              "CurioCore"],
+                                                              "CurioCore", "CurioMultimodal"],
                           path: "Benchmarks/CurioBench"),
         // Serving, policy and exposure numbers on a prepared database (Benchmarks/policy.sh).
         .executableTarget(name: "curio-bench-serving", dependencies: ["CurioKit", "CurioPolicy", "CurioCore"],
@@ -100,6 +105,8 @@ let package = Package(
                     exclude: ["Fixtures"]),
         // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),
+        .testTarget(name: "CurioMultimodalTests", dependencies: ["CurioMultimodal", "CurioMath", "CurioCore"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CurioRecommendTests", dependencies: ["CurioRecommend", "CurioMath", "CurioCore"]),
         .testTarget(name: "CurioGraphTests", dependencies: ["CurioGraph", "CurioMath", "CurioCore", "CurioRecommend", "CurioIngest"]),
         .testTarget(name: "CurioVisitsTests", dependencies: ["CurioVisits", "CurioRecommend", "CurioIngest", "CurioMath", "CurioCore"],

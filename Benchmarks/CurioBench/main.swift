@@ -10,6 +10,7 @@ let benchmarks: [(name: String, summary: String, run: ([String]) throws -> Void)
     ("sgemm", "sgemm GFLOP/s on n×n×n (the machine's BLAS reference)", SGEMMBenchmark.run),
     ("text", "MiniLM text encoding: throughput on corpora, single-query latency", TextBenchmark.run),
     ("image", "EfficientNet-Lite0 image encoding: decode + network throughput, peak RSS", ImageBenchmark.run),
+    ("fusion", "Paintings retrieval: image/text/fused neighbour precision, text→image with learned vs untrained projection", FusionBenchmark.run),
 ]
 
 @MainActor func printUsage() {

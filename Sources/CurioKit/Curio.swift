@@ -21,6 +21,8 @@ public final class Curio: Sendable {
     let recommendationSlot = RecommendationServiceSlot()
     /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
     let textSearch = TextSearchCache()
+    /// Text, image, projected-image, graph and fused vectors, loaded on first use (see Curio+Multimodal.swift).
+    let multimodal = MultimodalCache()
     /// The image encoder, loaded on first use (see ImageEmbedding.swift).
     let imageEncoding = ImageEncoderSlot()
 

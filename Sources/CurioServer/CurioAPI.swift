@@ -115,15 +115,29 @@ struct Handlers: Sendable {
     }
 
     func search(_ request: HTTPRequest) throws -> HTTPResponse {
-        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "colour", "brightness", "colourfulness"])
+        var reader = QueryReader(request.query, allowed: ["q", "k", "mode", "modality", "colour", "brightness", "colourfulness"])
         let q = reader.requiredString("q", maxLength: 500)
         let k = reader.int("k", default: 10, range: 1...CurioAPI.maximumResults)
         let modeText = reader.string("mode", maxLength: 20) ?? SearchMode.hybrid.rawValue
         let mode = SearchMode(rawValue: modeText)
         if mode == nil { reader.fail("mode", "'\(modeText)' is not a search mode; use lexical, semantic or hybrid") }
+        let modality = reader.string("modality", maxLength: 20) ?? "text"
+        if !["text", "image"].contains(modality) { reader.fail("modality", "must be text or image") }
         let visual = reader.visualFilter()
         try reader.finish()
         guard let q, let mode else { throw Problem(.invalidParameters) }
+        if modality == "image" {
+            // Text→image: the query's MiniLM embedding against the images projected into the text space.
+            let results: [(hit: SearchHit, item: Item)]
+            do {
+                results = try curio.imageSearch(q, limit: k)
+            } catch let error as MultimodalServiceError {
+                throw Problem(.modalityUnavailable, detail: error.description)
+            } catch let error as NeuralError {
+                throw Problem(.searchUnavailable, detail: error.description)
+            }
+            return try json(SearchResultsDTO(query: q, mode: "image", results: results))
+        }
         let outcome: SearchOutcome
         do {
             outcome = try curio.search(q, mode: mode, limit: k, visual: visual)

@@ -97,10 +97,12 @@ public enum OpenAPIDocument {
                                      query("q", "The search text.", required: true, schema: ["type": "string", "minLength": 1, "maxLength": 500]),
                                      query("k", "How many results.", schema: ["type": "integer", "minimum": 1, "maximum": .number(Double(CurioAPI.maximumResults)), "default": 10]),
                                      query("mode", "Ranking: lexical, semantic or hybrid.", schema: ["type": "string", "enum": ["lexical", "semantic", "hybrid"], "default": "hybrid"]),
+                                     query("modality", "text (default): search the records; image: text→image search, ranking items by the cosine between the query's MiniLM embedding and their images projected into the text space (`curio fuse`), so that works with thin records are found by what they show. `mode` and the visual filters are ignored for image; the response's `mode` is `image`.", schema: ["type": "string", "enum": ["text", "image"], "default": "text"]),
                                  ] + visualFilterParameters,
                                  responses: [
                                      "200": jsonResponse("The best matches.", schema: ref("SearchResults")),
                                      "400": problem("InvalidParameters"),
+                                     "409": problem("ModalityUnavailable"),
                                      "503": problem("SearchUnavailable"),
                                  ]),
             ],

@@ -56,6 +56,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
     case visitorNotFound = "visitor-not-found"
     case conversationNotFound = "conversation-not-found"
     case imageSearchUnavailable = "image-search-unavailable"
+    case modalityUnavailable = "modality-unavailable"
 
     /// The `type` member: a relative URI reference that resolves to this problem's description.
     public var uri: String { "/v1/problems/\(rawValue)" }
@@ -74,6 +75,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .internalError: .internalError
         case .venueNotFound, .tourNotFound, .visitorNotFound, .conversationNotFound: .notFound
         case .tourInfeasible, .imageSearchUnavailable: .unprocessable
+        case .modalityUnavailable: .conflict
         }
     }
 
@@ -100,6 +102,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .visitorNotFound: "Visitor not found"
         case .conversationNotFound: "Conversation not found"
         case .imageSearchUnavailable: "Image search unavailable"
+        case .modalityUnavailable: "Modality unavailable"
         }
     }
 
@@ -125,6 +128,7 @@ public enum ProblemType: String, Sendable, CaseIterable {
         case .tourNotFound: "No tour with this id is kept. Tours are kept until two hours after their planned end; plan a new one with GET /v1/tours."
         case .visitorNotFound: "No events of this visitor are stored, so there is nothing to plan from. Record events with POST /v1/events, or plan from interests instead."
         case .conversationNotFound: "No conversation with this id is stored. Start one with POST /v1/conversations."
+        case .modalityUnavailable: "The requested modality (text, image or fused vectors, or the image→text projection) has nothing stored for this collection or this object yet. The detail names the command that computes it: `curio embed` for text and image vectors, `curio fuse` for the projection and fusion weights."
         case .imageSearchUnavailable: "An image was sent as the query, but no image embeddings are stored for the collection to compare it with. Send the work's id as 'item' instead, or compute image embeddings first."
         }
     }

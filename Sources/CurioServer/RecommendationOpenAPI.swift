@@ -47,16 +47,17 @@ enum RecommendationOpenAPI {
             ],
             "/v1/items/{id}/similar": [
                 "get": D.operation("getSimilarItems", tag: "recommendations", summary: "Objects similar to one object",
-                                   description: "Similarity over the catalogue metadata (makers, subjects and their broader terms, movements, period, medium, classification), explained through the knowledge graph. `modality` text and image use the same metadata similarity until text and image vectors are stored; the response's `modality` says what was used.",
+                                   description: "Nearest objects by cosine of stored vectors, explained through the knowledge graph. `text`: the records' MiniLM embeddings; `image`: EfficientNet-Lite0 image features (centred on the collection mean); `fused` (default): text, the image projected into the text space and the knowledge-graph embedding, weighted as `curio fuse` learned from visits or by the defaults (text 0.5, image 0.3, graph 0.2), renormalised over the modalities each object has; `metadata`: makers, subjects and their broader terms, movements, period, medium, classification. The response's `modality` says what was used, `modalities` what the object's fused vector was built from. 409 when the modality has no vectors (for the collection or this object).",
                                    parameters: [
                                        ["name": "id", "in": "path", "required": true, "schema": ["type": "string", "maxLength": 200]],
                                        k,
-                                       D.query("modality", "fused (default), text or image.", schema: ["type": "string", "enum": ["fused", "text", "image"]]),
+                                       D.query("modality", "fused (default), text, image or metadata.", schema: ["type": "string", "enum": ["fused", "text", "image", "metadata"], "default": "fused"]),
                                    ],
                                    responses: [
                                        "200": D.jsonResponse("Similar objects, most similar first.", schema: D.ref("SimilarList")),
                                        "400": D.problem("InvalidParameters"),
                                        "404": D.problem("ItemNotFound"),
+                                       "409": D.problem("ModalityUnavailable"),
                                    ]),
             ],
             "/v1/policies": [
@@ -142,7 +143,14 @@ enum RecommendationOpenAPI {
             ],
             "SimilarList": [
                 "type": "object", "required": ["item", "title", "modality", "items"],
-                "properties": ["item": text, "title": text, "modality": text, "items": ["type": "array", "items": D.ref("RecommendedItem")]],
+                "properties": ["item": text, "title": text,
+                               "modality": ["type": "string", "enum": ["fused", "text", "image", "metadata"]],
+                               "items": ["type": "array", "items": D.ref("RecommendedItem")],
+                               "modalities": ["type": "array", "items": ["type": "string", "enum": ["text", "image", "graph"]]],
+                               "fusion": ["type": "object", "required": ["text", "image", "graph", "source"],
+                                          "properties": ["text": number, "image": number, "graph": number,
+                                                         "source": ["type": "string", "enum": ["learned", "default"]]]],
+                               "warnings": ["type": "array", "items": text]],
             ],
             "PolicySummary": [
                 "type": "object", "required": ["name", "version", "built_in", "summary"],

@@ -64,13 +64,19 @@ struct RecommendationRoutes: Sendable {
     func similar(_ request: HTTPRequest) throws -> HTTPResponse {
         var reader = QueryReader(request.query, allowed: ["k", "modality"])
         let k = reader.int("k", default: 10, range: 1...Self.maximumResults)
-        if let modality = reader.string("modality", maxLength: 20), !["fused", "text", "image"].contains(modality) {
-            reader.fail("modality", "must be fused, text or image")
-        }
+        let modalityText = reader.string("modality", maxLength: 20) ?? SimilarityModality.fused.rawValue
+        let modality = SimilarityModality(rawValue: modalityText)
+        if modality == nil { reader.fail("modality", "must be fused, text, image or metadata") }
         try reader.finish()
         let id = request.pathParameters["id"] ?? ""
         guard id.count <= 200 else { throw Problem(.itemNotFound, detail: "Item identifiers are at most 200 characters.") }
-        let list = try mapped { try curio.similar(to: ItemID(id), k: k) }
+        let list = try mapped {
+            do {
+                return try curio.similar(to: ItemID(id), k: k, modality: modality ?? .fused)
+            } catch let error as MultimodalServiceError {
+                throw Problem(.modalityUnavailable, detail: error.description)
+            }
+        }
         return HTTPResponse.json(try APIJSON.encoder.encode(list))
     }
 

@@ -44,6 +44,19 @@ import Testing
         #expect(similar.status == 0, "\(similar.stderr)")
         #expect(similar.json["item"] as? String == "A00023")
         #expect(try cli.run(["similar", "NOPE"]).status == 66)
+        // Nothing embedded: the vector modalities exit 69 naming the fix; fused answers on the metadata and says so.
+        let image = try cli.run(["similar", "A00023", "--modality", "image"])
+        #expect(image.status == 69 && image.stderr.contains("no image vectors stored: run `curio embed`"), "\(image.stderr)")
+        #expect(try cli.run(["similar", "A00023", "--modality", "text"]).status == 69)
+        #expect(try cli.run(["similar", "A00023", "--modality", "smell"]).status == 64)
+        let fused = try cli.run(["similar", "A00023", "--k", "2"])
+        #expect(fused.status == 0 && fused.stdout.contains("(similarity: metadata)") && fused.stderr.contains("curio embed"))
+        let imageSearch = try cli.run(["search", "sea", "--modality", "image"])
+        #expect(imageSearch.status == 69 && imageSearch.stderr.contains("no image vectors stored"), "\(imageSearch.stderr)")
+        let fuse = try cli.run(["fuse", "--json"])
+        #expect(fuse.status == 0, "\(fuse.stderr)")
+        #expect((fuse.json["fusion"] as? [String: Any])?["source"] as? String == "default")
+        #expect((fuse.json["notes"] as? [String])?.contains { $0.contains("no text vectors stored") } == true)
     }
 
     @Test func usageErrorsAndMissingModelsHaveTheirExitCodes() throws {

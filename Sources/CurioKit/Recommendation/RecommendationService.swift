@@ -338,22 +338,33 @@ public final class RecommendationService: @unchecked Sendable {
     /// Objects similar to one object (content similarity over the metadata, explained through the knowledge graph).
     /// - Throws: ``RecommendationSetupError/unknownItem(_:)``.
     public func similar(to id: ItemID, k: Int) throws -> SimilarList {
+        try similar(to: id, k: k, modality: "metadata", fallback: .textSimilarity) { snapshot, i in
+            snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
+        }
+    }
+
+    /// Objects similar to one object by a similarity computed elsewhere (text, image or fused vectors), explained
+    /// through the knowledge graph with `fallback` as the evidence when no catalogue link exists.
+    /// - Parameter neighbours: the similar items, best first, given the snapshot and the item's position in it.
+    /// - Throws: ``RecommendationSetupError/unknownItem(_:)``, or what `neighbours` throws.
+    public func similar(to id: ItemID, k: Int, modality: String, fallback: EvidenceKind,
+                        neighbours find: (CollectionSnapshot, Int) throws -> [(id: ItemID, score: Float)]) throws -> SimilarList {
         guard (1...1_000).contains(k) else {
             throw RecommendationSetupError.badParameter(name: "k", reason: "must be between 1 and 1000 (got \(k))")
         }
         let s = try current()
         let snapshot = s.snapshot
         guard let i = snapshot.index[id] else { throw RecommendationSetupError.unknownItem(id) }
-        let neighbours = snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }
+        let neighbours = try find(snapshot, i).filter { snapshot.index[$0.id] != nil }.prefix(k).map { (id: $0.id, score: $0.score) }
         let typed = s.composer.typed(neighbours.map(\.id), history: [id])
         let items = zip(neighbours, typed).map { n, links -> RecommendedItem in
-            let ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: .textSimilarity)
+            let ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: fallback)
             var (because, sentence) = s.composer.explain(ev, adjustments: [], popular: false)
             if sentence.hasPrefix("Because you liked ") { sentence = "Like " + sentence.dropFirst("Because you liked ".count) }
             return summary(of: n.id, snapshot: snapshot, score: n.score, modelScore: n.score, because: because, sentence: sentence,
                            adjustments: [])
         }
-        return SimilarList(item: id.rawValue, title: snapshot.items[i].title, modality: "metadata", items: items)
+        return SimilarList(item: id.rawValue, title: snapshot.items[i].title, modality: modality, items: items)
     }
 
     /// Exposure delivered by this process so far, against the targets of a policy (nil: `default`).

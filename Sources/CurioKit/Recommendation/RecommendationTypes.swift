@@ -149,7 +149,41 @@ public struct PolicyAdjustment: Sendable, Codable, Equatable {
 public struct SimilarList: Sendable, Codable, Equatable {
     public var item: String
     public var title: String
-    /// What similarity was computed on (`metadata`: makers, subjects, movements, period, medium, classification).
+    /// What similarity was computed on: `text` (MiniLM embeddings of the records), `image` (EfficientNet-Lite0
+    /// features), `fused` (text, projected image and knowledge-graph vectors) or `metadata` (makers, subjects,
+    /// movements, period, medium, classification).
     public var modality: String
     public var items: [RecommendedItem]
+    /// For `fused`: the modalities the object's own vector was built from (`text`, `image`, `graph`).
+    public var modalities: [String]?
+    /// For `fused`: the weight of each modality and whether they were learned from visits or are the defaults.
+    public var fusion: FusionDescription?
+    /// Notes for the caller (e.g. a modality left out because it is not available yet).
+    public var warnings: [String]?
+
+    public init(item: String, title: String, modality: String, items: [RecommendedItem], modalities: [String]? = nil,
+                fusion: FusionDescription? = nil, warnings: [String]? = nil) {
+        self.item = item
+        self.title = title
+        self.modality = modality
+        self.items = items
+        self.modalities = modalities
+        self.fusion = fusion
+        self.warnings = warnings
+    }
+}
+
+/// The fusion weights behind a `fused` similar list.
+public struct FusionDescription: Sendable, Codable, Equatable {
+    public var text: Double
+    public var image: Double
+    public var graph: Double
+    /// `learned` (chosen on visit data by `curio fuse`) or `default`.
+    public var source: String
+    public init(text: Double, image: Double, graph: Double, source: String) {
+        self.text = text
+        self.image = image
+        self.graph = graph
+        self.source = source
+    }
 }

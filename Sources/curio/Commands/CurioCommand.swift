@@ -33,7 +33,7 @@ enum CommandRegistry {
         EmbedCommand.self,
         ServeCommand.self,
         ModelsCommand.self,
-        SimulateCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, RecommendCommand.self, SimilarCommand.self,
+        SimulateCommand.self, TrainCommand.self, EvaluateCommand.self, TuneCommand.self, RecommendCommand.self, SimilarCommand.self, FuseCommand.self,
         PoliciesCommand.self, GraphCommand.self, VenueCommand.self, TourCommand.self, NextCommand.self, ChatCommand.self,
     ]
 }

@@ -82,31 +82,42 @@ struct RecommendCommand: ParsableCommand {
 struct SimilarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         name: "similar",
-        abstract: "Objects similar to one object (makers, subjects, movements, period, medium), with the reasons.",
-        examples: ["curio similar N05742", "curio similar N05742 --k 5 --json"])
+        abstract: "Objects similar to one object by their text, image or fused vectors, or their metadata, with the reasons.",
+        discussion: """
+            --modality text compares the records' MiniLM embeddings and image the EfficientNet-Lite0 image features             (both from `curio embed`); fused (the default) combines text, the image projected into the text space             (`curio fuse`) and the knowledge-graph embedding (`curio train --model graph-embedding`), with weights             learned from visits by `curio fuse` or the defaults (text 0.5, image 0.3, graph 0.2); metadata compares             makers, subjects, movements, period and medium. Exit 69 when the modality has no stored vectors.
+            """,
+        examples: ["curio similar N05742", "curio similar N05742 --modality image --k 5", "curio similar N05742 --json"])
 
     @Argument(valueName: "id", help: "The object's id.")
     var id: String
     @Option(valueName: "n", help: "How many objects (1 to 100).")
     var k: Int = 10
-    @Option(valueName: "kind", help: "fused (default), text or image; text and image fall back to fused until those vectors exist.")
+    @Option(valueName: "kind", help: "fused (default), text, image or metadata.")
     var modality: String = "fused"
 
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
         if !(1...100).contains(k) { throw CLIError.usage("--k must be between 1 and 100, got \(k)") }
-        if !["fused", "text", "image"].contains(modality) { throw CLIError.usage("--modality must be fused, text or image, got '\(modality)'") }
+        if SimilarityModality(rawValue: modality) == nil {
+            throw CLIError.usage("--modality must be fused, text, image or metadata, got '\(modality)'")
+        }
     }
 
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
-        let list = try curio.similar(to: ItemID(id), k: k)
+        let list = try curio.similar(to: ItemID(id), k: k, modality: SimilarityModality(rawValue: modality) ?? .fused)
         if global.json {
             try context.console.printJSON(list)
             return .success
         }
-        context.console.out("Like \(list.item)  \(list.title)  (similarity: \(list.modality))\n\n")
+        var by = list.modality
+        if let modalities = list.modalities { by += " of " + modalities.joined(separator: " + ") }
+        if let fusion = list.fusion {
+            by += String(format: "; weights text %.2f, image %.2f, graph %.2f, %@", fusion.text, fusion.image, fusion.graph, fusion.source)
+        }
+        for warning in list.warnings ?? [] { context.console.err("note: \(warning)") }
+        context.console.out("Like \(list.item)  \(list.title)  (similarity: \(by))\n\n")
         context.console.out(RecommendCommand.render(list.items, width: context.console.width))
         return .success
     }

@@ -14,7 +14,8 @@ struct SearchCommand: ParsableCommand {
             (reciprocal rank fusion) and falls back to lexical, with a warning, when there are no embeddings.
             """,
         examples: ["curio search \"stormy sea\"", "curio search \"portraits of women by women\" --mode semantic",
-                   "curio search turner --k 20 --mode lexical --json", "curio search landscape --colour blue --brightness bright"])
+                   "curio search turner --k 20 --mode lexical --json", "curio search landscape --colour blue --brightness bright",
+                   "curio search \"a ship in a storm\" --modality image"])
 
     @Argument(valueName: "text", help: "What to look for.")
     var text: String
@@ -22,6 +23,8 @@ struct SearchCommand: ParsableCommand {
     var k: Int = 10
     @Option(valueName: "mode", help: "lexical, semantic or hybrid.")
     var mode: String = "hybrid"
+    @Option(valueName: "kind", help: "text (default) searches the records; image ranks the images, projected into the text space (`curio fuse`), by the query's meaning.")
+    var modality: String = "text"
     @Option(valueName: "name", help: "Only items whose image palette is at least 15% this colour (blue, red, ochre …; `curio embed` computes palettes).")
     var colour: String?
     @Option(valueName: "level", help: "Only items whose image is dark, medium or bright.")
@@ -34,6 +37,7 @@ struct SearchCommand: ParsableCommand {
     func validate() throws {
         if text.trimmingWhitespace().isEmpty { throw CLIError.usage("the search text is empty") }
         if !(1...100).contains(k) { throw CLIError.usage("--k must be between 1 and 100, got \(k)") }
+        if !["text", "image"].contains(modality) { throw CLIError.usage("--modality must be text or image, got '\(modality)'") }
         if SearchMode(rawValue: mode) == nil {
             throw CLIError.usage("--mode must be lexical, semantic or hybrid, got '\(mode)'")
         }
@@ -47,9 +51,14 @@ struct SearchCommand: ParsableCommand {
     func run(_ context: CommandContext) throws -> ExitCode {
         let curio = try Curio.open(at: global.databasePath, logger: context.logger)
         let visual = try VisualSearchFilter.parse(colour: colour, brightness: brightness, colourfulness: colourfulness)
-        let outcome = try curio.search(text, mode: SearchMode(rawValue: mode) ?? .hybrid, limit: k, visual: visual)
-        for warning in outcome.warnings { context.logger.warning(warning) }
-        let results = SearchResultsDTO(query: text, mode: outcome.mode.rawValue, results: outcome.results)
+        let results: SearchResultsDTO
+        if modality == "image" {
+            results = SearchResultsDTO(query: text, mode: "image", results: try curio.imageSearch(text, limit: k))
+        } else {
+            let outcome = try curio.search(text, mode: SearchMode(rawValue: mode) ?? .hybrid, limit: k, visual: visual)
+            for warning in outcome.warnings { context.logger.warning(warning) }
+            results = SearchResultsDTO(query: text, mode: outcome.mode.rawValue, results: outcome.results)
+        }
         if global.json {
             try context.console.printJSON(results)
             return .success
