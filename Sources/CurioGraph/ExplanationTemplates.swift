@@ -48,7 +48,9 @@ public struct ExplanationTemplates: Sendable, Hashable {
         let lang = languages[language] ?? languages[fallbackLanguage]
         let template = lang?.phrases[evidence.kind] ?? languages[fallbackLanguage]?.phrases[evidence.kind] ?? evidence.kind.rawValue
         let details = evidence.details.joined(separator: lang?.detailJoiner ?? ", ")
-        return template
+        // Evidence without details (a look-alike whose palette is not described) drops the parenthesis.
+        let shaped = details.isEmpty ? template.replacingAll(" ({details})", with: "") : template
+        return shaped
             .replacingAll("{via}", with: evidence.via?.label ?? "")
             .replacingAll("{details}", with: details)
     }
@@ -81,7 +83,7 @@ extension ExplanationTemplates.Language {
             .samePlace: "by an artist also linked to {via}",
             .sharedMaterial: "also using {via}",
             .sharedClassification: "also classed as {via}",
-            .visualSimilarity: "with a similar palette ({details})",
+            .visualSimilarity: "similar in look ({details})",
             .textSimilarity: "described in similar terms ({details})",
             .coVisitation: "enjoyed by visitors who also liked it",
             .curatorBoost: "highlighted by the curators",
@@ -104,7 +106,7 @@ extension ExplanationTemplates.Language {
             .samePlace: "d'un artiste lié lui aussi à {via}",
             .sharedMaterial: "aussi en {via}",
             .sharedClassification: "aussi classé : {via}",
-            .visualSimilarity: "avec une palette proche ({details})",
+            .visualSimilarity: "d'aspect proche ({details})",
             .textSimilarity: "décrit en termes proches ({details})",
             .coVisitation: "apprécié par les visiteurs qui l'ont aimé aussi",
             .curatorBoost: "mis en avant par les conservateurs",

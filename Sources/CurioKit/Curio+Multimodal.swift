@@ -387,8 +387,11 @@ extension Curio {
                 }
                 vectors = image.centred
             }
+            let lead: (ItemID, Float) -> Evidence? = modality == .text
+                ? { [self] other, _ in self.textSimilarityEvidence(item, other) }
+                : { [self] other, _ in self.visualSimilarityEvidence(item, other) }
             return try service.similar(to: item, k: k, modality: modality.rawValue,
-                                       fallback: modality == .text ? .textSimilarity : .visualSimilarity) { _, _ in
+                                       fallback: modality == .text ? .textSimilarity : .visualSimilarity, lead: lead) { _, _ in
                 guard let row = vectors.items.firstIndex(of: item) else {
                     throw MultimodalServiceError.itemWithoutVector(item: item, modality: modality.rawValue,
                                                                    hint: modality == .text ? "run `curio embed`" : "add an image for it and run `curio embed`")

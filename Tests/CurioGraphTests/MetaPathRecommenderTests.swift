@@ -249,7 +249,7 @@ enum MakerWorld {
             Evidence(kind: .visualSimilarity, likedItem: "b", details: ["deep blue", "ochre"], weight: 0.6),
             Evidence(kind: .textSimilarity, likedItem: "b", details: ["storm", "sea"], weight: 0.4),
         ], titles: { $0 == "b" ? "The Shipwreck" : nil })
-        #expect(e.sentence == "Because you liked *The Shipwreck*: with a similar palette (deep blue, ochre), described in similar terms (storm, sea)")
+        #expect(e.sentence == "Because you liked *The Shipwreck*: similar in look (deep blue, ochre), described in similar terms (storm, sea)")
         #expect(e.because[0].likedTitle == "The Shipwreck")
         let boost = explainer.explain([Evidence(kind: .curatorBoost, weight: 1)])
         #expect(boost.sentence == "Recommended: highlighted by the curators")

@@ -63,6 +63,14 @@ import Testing
         let bestImage = (1..<60).filter { $0 != 1 }.max { cosine(centred[1], centred[$0]) < cosine(centred[1], centred[$1]) }!
         #expect(image.items.first?.id == "p\(bestImage)")
         #expect(image.items.first?.because.contains { $0.type == "visual_similarity" } == true)
+        // The vectors ranked the neighbours, so their evidence leads the explanation: the words the records share
+        // for text; for images without stored descriptors, a look-alike with no palette detail.
+        #expect(text.items.first?.because.first?.type == "text_similarity")
+        #expect(text.items.first?.because.first?.details == ["painting"])
+        #expect(text.items.first?.explanation.contains("described in similar terms (painting)") == true)
+        #expect(image.items.first?.because.first?.type == "visual_similarity")
+        #expect(image.items.first?.explanation.contains("similar in look") == true)
+        #expect(image.items.first?.explanation.contains("()") == false)
 
         #expect(throws: MultimodalServiceError.itemWithoutVector(item: "p59", modality: "text", hint: "run `curio embed`")) {
             try curio.similar(to: "p59", k: 5, modality: .text)

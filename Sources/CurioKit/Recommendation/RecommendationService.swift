@@ -347,7 +347,11 @@ public final class RecommendationService: @unchecked Sendable {
     /// through the knowledge graph with `fallback` as the evidence when no catalogue link exists.
     /// - Parameter neighbours: the similar items, best first, given the snapshot and the item's position in it.
     /// - Throws: ``RecommendationSetupError/unknownItem(_:)``, or what `neighbours` throws.
+    /// - Parameter lead: evidence for what ranked a neighbour (visual or text similarity with its palette or terms),
+    ///   given the neighbour and its score; it leads the `because` list with its weight (0…1) and the catalogue
+    ///   links share the rest.
     public func similar(to id: ItemID, k: Int, modality: String, fallback: EvidenceKind,
+                        lead: ((ItemID, Float) -> Evidence?)? = nil,
                         neighbours find: (CollectionSnapshot, Int) throws -> [(id: ItemID, score: Float)]) throws -> SimilarList {
         guard (1...1_000).contains(k) else {
             throw RecommendationSetupError.badParameter(name: "k", reason: "must be between 1 and 1000 (got \(k))")
@@ -358,7 +362,14 @@ public final class RecommendationService: @unchecked Sendable {
         let neighbours = try find(snapshot, i).filter { snapshot.index[$0.id] != nil }.prefix(k).map { (id: $0.id, score: $0.score) }
         let typed = s.composer.typed(neighbours.map(\.id), history: [id])
         let items = zip(neighbours, typed).map { n, links -> RecommendedItem in
-            let ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: fallback)
+            var ev = s.composer.evidence(typed: links, attributions: [(id, 1)], fallback: fallback)
+            if let first = lead?(n.id, n.score) {
+                var e = first
+                e.likedItem = id
+                e.weight = min(max(e.weight, 0), 1)
+                // The vectors ranked it: their evidence leads, the catalogue links (if any) are context.
+                ev = [e] + ev.filter { !($0.kind == e.kind && $0.details.isEmpty) }.map { var x = $0; x.weight *= 1 - e.weight; return x }
+            }
             var (because, sentence) = s.composer.explain(ev, adjustments: [], popular: false)
             if sentence.hasPrefix("Because you liked ") { sentence = "Like " + sentence.dropFirst("Because you liked ".count) }
             return summary(of: n.id, snapshot: snapshot, score: n.score, modelScore: n.score, because: because, sentence: sentence,
