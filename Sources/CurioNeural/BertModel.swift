@@ -253,7 +253,7 @@ public final class BertModel: @unchecked Sendable {
         for layer in layers {
             // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
             for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
-            BLAS.sgemm(m: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
+            dense(t: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
                 guard length > 0 else { continue }
@@ -266,17 +266,57 @@ public final class BertModel: @unchecked Sendable {
                                c: context + start * h + head * d, ldc: h)
                 }
             }
-            BLAS.sgemm(m: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, c: projected)
+            dense(t: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, c: projected)
             TensorKernels.addLayerNorm(projected, bias: layer.attentionOutputBias, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
                                        epsilon: c.layerNormEpsilon)
-            BLAS.sgemm(m: t, n: inner, k: h, a: hidden, b: layer.intermediateWeight, c: intermediate)
+            dense(t: t, n: inner, k: h, a: hidden, b: layer.intermediateWeight, c: intermediate)
             TensorKernels.addBiasGELU(intermediate, rows: t, width: inner, bias: layer.intermediateBias)
-            BLAS.sgemm(m: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, c: projected)
+            dense(t: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, c: projected)
             TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
                                        epsilon: c.layerNormEpsilon)
         }
+    }
+}
+
+extension BertModel {
+    /// Inputs of at most this many tokens are multiplied in column slices (see ``dense(t:n:k:a:b:beta:c:)``).
+    public static let slicedInputTokens = 16
+    /// Width of those column slices.
+    public static let sliceWidth = 32
+
+    /// The operands of one product, shared with the threads computing its slices.
+    private struct DenseOperands: @unchecked Sendable {
+        let a: UnsafePointer<Float>, b: UnsafePointer<Float>, c: UnsafeMutablePointer<Float>
+    }
+
+    /// `c = a · b` (`c += a · b` with `beta` 1) for activations `a` `[t, k]` and weights `b` `[k, n]`.
+    ///
+    /// For a few tokens (a lone query) the product is computed in 64-column slices, spread over as many threads as
+    /// OpenBLAS is allowed: slices this thin take OpenBLAS's small-matrix path, which reads the weights in place
+    /// instead of first copying ("packing") them — and that copy is most of the time of a short query, whose cost
+    /// is streaming 42 MB of weights rather than arithmetic. Larger inputs go to one ordinary sgemm.
+    func dense(t: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
+               c: UnsafeMutablePointer<Float>) {
+        let width = Self.sliceWidth
+        let slices = (n + width - 1) / width
+        guard t <= Self.slicedInputTokens, slices > 1 else {
+            BLAS.sgemm(m: t, n: n, k: k, a: a, b: b, beta: beta, c: c)
+            return
+        }
+        let threads = max(1, min(BLAS.threadCount, slices))
+        let operands = DenseOperands(a: a, b: b, c: c)
+        let work: @Sendable (Int) -> Void = { part in
+            var slice = part
+            while slice < slices {
+                let first = slice * width, count = min(width, n - first)
+                BLAS.sgemm(m: t, n: count, k: k, a: operands.a, lda: k, b: operands.b + first, ldb: n, beta: beta,
+                           c: operands.c + first, ldc: n)
+                slice += threads
+            }
+        }
+        if threads == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: threads, execute: work) }
     }
 }
 
