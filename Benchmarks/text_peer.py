@@ -4,7 +4,7 @@ Usage: python text_peer.py MODEL_DIR SHORT.txt LONG.txt THREADS REPEATS LATENCY_
 Prints one JSON object per line (same keys as curio-bench text). With CURIO_EMBEDDINGS_DIR, also reports the
 agreement (minimum cosine) between Curio's embeddings and these.
 """
-import json, os, statistics, sys, time
+import json, math, os, sys, time
 
 model_dir, short_path, long_path = sys.argv[1], sys.argv[2], sys.argv[3]
 threads, repeats, latency_runs = int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
@@ -44,5 +44,8 @@ for _ in range(latency_runs):
     model.encode([query], batch_size=1)
     samples.append((time.perf_counter() - start) * 1000)
 samples.sort()
-print(json.dumps({"benchmark": "peer-latency", "median_ms": statistics.median(samples),
-                  "p99_ms": samples[min(len(samples) - 1, int(0.99 * len(samples)))]}), flush=True)
+def quantile(q):  # nearest rank, as curio-bench
+    return samples[min(len(samples) - 1, max(0, math.ceil(q * len(samples)) - 1))]
+print(json.dumps({"benchmark": "peer-latency", "query": query, "runs": latency_runs,
+                  "median_ms": quantile(0.5), "p95_ms": quantile(0.95),
+                  "p99_ms": quantile(0.99)}), flush=True)

@@ -44,6 +44,21 @@ struct TextEncoderTests {
         }
     }
 
+    /// A lone short text takes the sliced path for few tokens (`BertModel.slicedInputTokens`), with the
+    /// products split into column slices over BLAS threads; it must match the reference as closely.
+    @Test func shortReferenceTextsEncodedOneByOneMatchTheReference() throws {
+        let encoder = try Self.encoder.get()
+        let cases = NeuralTestSupport.referenceCases.filter { $0.input_ids.count <= BertModel.slicedInputTokens }
+        try #require(cases.count >= 10)
+        for reference in cases {
+            let embedding = try encoder.encode(reference.text)
+            let cosine = Self.cosine(embedding, reference.embedding)
+            let diff = Self.maxAbsDiff(embedding, reference.embedding)
+            #expect(cosine >= 0.99999, "\(reference.text.prefix(40).debugDescription): cosine \(cosine)")
+            #expect(diff <= 1e-4, "\(reference.text.prefix(40).debugDescription): max abs diff \(diff)")
+        }
+    }
+
     @Test func unnormalisedMeanPoolingMatchesTheReference() throws {
         let encoder = try Self.encoder.get()
         let cases = Array(NeuralTestSupport.referenceCases.prefix(12))
