@@ -30,6 +30,9 @@ public enum EvidenceKind: String, CaseIterable, Codable, Sendable, Hashable, Com
     case curatorBoost = "curator_boost"
     /// Close to the visitor's item in the knowledge-graph embedding space.
     case graphProximity = "graph_proximity"
+    /// Many visitors engaged with it (the reason for visitors with no history, and for the popularity part of a
+    /// model's score when nothing the visitor did explains the item).
+    case popularity = "popularity"
 
     public static func < (a: EvidenceKind, b: EvidenceKind) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!

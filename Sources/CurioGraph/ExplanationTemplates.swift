@@ -88,6 +88,7 @@ extension ExplanationTemplates.Language {
             .coVisitation: "enjoyed by visitors who also liked it",
             .curatorBoost: "highlighted by the curators",
             .graphProximity: "closely connected to it in the collection's knowledge graph",
+            .popularity: "popular with visitors to the collection",
         ])
 
     /// French templates.
@@ -111,6 +112,7 @@ extension ExplanationTemplates.Language {
             .coVisitation: "apprécié par les visiteurs qui l'ont aimé aussi",
             .curatorBoost: "mis en avant par les conservateurs",
             .graphProximity: "étroitement lié dans le graphe de connaissances de la collection",
+            .popularity: "apprécié des visiteurs de la collection",
         ])
 }
 

@@ -74,6 +74,7 @@ struct ExplanationComposer: Sendable {
         let explanation = explainer.explain(evidence, language: "en", titles: titles)
         var because = explanation.because.map(BecauseEvidence.init)
         var sentence = explanation.sentence
+        if !evidence.isEmpty, evidence.allSatisfy({ $0.kind == .popularity }) { sentence = "Popular with visitors to the collection" }
         let curated = adjustments.filter { [.pinned, .boosted, .campaign].contains($0.kind) }
         for a in curated {
             because.append(BecauseEvidence(type: EvidenceKind.curatorBoost.rawValue, details: [a.detail], weight: 0))

@@ -301,6 +301,7 @@ public final class RecommendationService: @unchecked Sendable {
                                             contentBase: &contentBase, contentFilled: contentFilled, state: s)
             }
         }
+        evidence = completed(evidence, positions: positions, history: history, state: s)
         let items = zip(ranked, evidence).map { item, ev -> RecommendedItem in
             let (because, sentence) = s.composer.explain(ev, adjustments: item.adjustments, popular: strategy == .popular)
             return summary(of: item.id, snapshot: snapshot, score: item.score, modelScore: item.modelScore, because: because,
@@ -411,6 +412,24 @@ public final class RecommendationService: @unchecked Sendable {
             out.append((n.index, ms[min(lo, ms.count) - 1]))
         }
         return out.sorted { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+    }
+
+    /// Every recommendation carries evidence. Where the model's attribution found none (the score came from a part
+    /// no single history object moves, such as the hybrid's popularity term), the item's catalogue links to the
+    /// visitor's objects are cited; where there are none either — or the visitor has no history — its popularity.
+    private func completed(_ evidence: [[Evidence]], positions: [Int], history: VisitorHistory, state s: LoadedState) -> [[Evidence]] {
+        var out = evidence
+        let missing = out.indices.filter { out[$0].isEmpty && $0 < positions.count }
+        guard !missing.isEmpty else { return out }
+        let snapshot = s.snapshot
+        let historyIDs = history.entries.filter { $0.weight > 0 }.map { snapshot.items[$0.item].id }
+        let links = historyIDs.isEmpty ? missing.map { _ in [Evidence]() }
+                                       : s.composer.typed(missing.map { snapshot.items[positions[$0]].id }, history: historyIDs)
+        for (n, row) in missing.enumerated() {
+            let linked = s.composer.normalised(links[n])
+            out[row] = linked.isEmpty ? [Evidence(kind: .popularity, weight: 1)] : linked
+        }
+        return out
     }
 
     /// Evidence for items the content model recommended (snapshot positions).
