@@ -1,6 +1,8 @@
 // curio-bench-serving: in-process serving numbers on a prepared database (see Benchmarks/policy.sh).
 //
-//   curio-bench-serving --db PATH [--requests N] [--seed S]
+//   curio-bench-serving --db PATH [--requests N] [--seed S] [--cache SECONDS]
+//
+// The per-visitor list cache is off unless `--cache SECONDS` is given (every request computes its list).
 //
 // 1. Loads the collection and the serving model (timed).
 // 2. N requests (k = 10) over visitors with at least two objects, in a seeded order, with the model's own order
@@ -17,6 +19,7 @@ struct Options {
     var db = ""
     var requests = 10_000
     var seed: UInt64 = 7
+    var cache: Double = 0
 }
 
 func parseOptions() -> Options {
@@ -27,13 +30,14 @@ func parseOptions() -> Options {
         case "--db": o.db = args.next() ?? ""
         case "--requests": o.requests = Int(args.next() ?? "") ?? o.requests
         case "--seed": o.seed = UInt64(args.next() ?? "") ?? o.seed
+        case "--cache": o.cache = Double(args.next() ?? "") ?? o.cache
         default:
             FileHandle.standardError.write(Data("curio-bench-serving: unknown argument \(a)\n".utf8))
             exit(64)
         }
     }
     if o.db.isEmpty {
-        FileHandle.standardError.write(Data("usage: curio-bench-serving --db PATH [--requests N] [--seed S]\n".utf8))
+        FileHandle.standardError.write(Data("usage: curio-bench-serving --db PATH [--requests N] [--seed S] [--cache SECONDS]\n".utf8))
         exit(64)
     }
     return o
@@ -89,6 +93,7 @@ do {
     let curio = try Curio.open(at: options.db, readers: 4)
     let service = try curio.recommendations()
     service.refreshInterval = .infinity
+    service.cacheLifetime = options.cache
     var start = Date()
     try service.warmUp()
     let loadSeconds = Date().timeIntervalSince(start)
@@ -106,7 +111,7 @@ do {
     }
     guard !order.isEmpty else { throw RecommendationSetupError.noEvents }
     let visitors = (0..<options.requests).map { order[$0 % order.count] }
-    print("serving: \(snapshot.items.count) objects, \(order.count) visitors with ≥ 4 events, \(options.requests) requests, load \(String(format: "%.1f", loadSeconds)) s")
+    print("serving: \(snapshot.items.count) objects, \(order.count) visitors with ≥ 4 events, \(options.requests) requests, list cache \(options.cache > 0 ? "\(Int(options.cache)) s" : "off"), load \(String(format: "%.1f", loadSeconds)) s")
 
     func run(policy: String?) throws -> (tally: Tally, latencies: [Double], strategies: [String: Int]) {
         var tally = Tally()
