@@ -277,11 +277,19 @@ public struct HybridRecommender: TrainableRecommender {
     }
 
     /// `result += weight · v / max(v)` (nothing when v is all zero).
+    /// Branch-free over raw buffers so that both passes vectorise (called several times per served request).
     static func addScaled(_ v: [Float], weight: Float, into result: inout [Float]) {
-        let top = v.max() ?? 0
-        guard top > 0 else { return }
-        let scale = weight / top
-        for i in v.indices where v[i] != 0 { result[i] += scale * v[i] }
+        let n = min(v.count, result.count)
+        guard n > 0 else { return }
+        v.withUnsafeBufferPointer { src in
+            var top = -Float.infinity
+            for i in 0..<src.count { top = max(top, src[i]) }
+            guard top > 0 else { return }
+            let scale = weight / top
+            result.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<n { dst[i] += scale * src[i] }
+            }
+        }
     }
 
     /// Neighbours by the same combination applied to a one-item history.
