@@ -283,8 +283,8 @@ public struct HybridRecommender: TrainableRecommender {
     }
 
     /// `result += weight · v / max(v)` (nothing when v is all zero).
-    /// Two 8-wide SIMD passes over raw buffers (the max, then the update): called several times per served request,
-    /// over every catalogue item.
+    /// Two 8-wide SIMD passes over raw buffers (the max, then the update of non-zero blocks): called several times
+    /// per served request, over every catalogue item.
     static func addScaled(_ v: [Float], weight: Float, into result: inout [Float]) {
         let n = min(v.count, result.count)
         guard n > 0 else { return }
@@ -294,7 +294,25 @@ public struct HybridRecommender: TrainableRecommender {
             guard top > 0 else { return }
             result.withUnsafeMutableBufferPointer { dst in
                 guard let y = dst.baseAddress else { return }
-                VectorKernels.axpy(weight / top, x, y, count: n)
+                // The parts are sparse (a few thousand non-zeros over the catalogue): blocks of 8 zeros are skipped,
+                // so the result is only read and written where the part has mass.
+                let scale = weight / top
+                let vs = SIMD8<Float>(repeating: scale)
+                let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+                let zero = SIMD8<Float>()
+                var i = 0
+                while i + 8 <= n {
+                    let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                    if any(xv .!= zero) {
+                        let yv = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + vs * xv
+                        ry.storeBytes(of: yv, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                    }
+                    i += 8
+                }
+                while i < n {
+                    if x[i] != 0 { y[i] += scale * x[i] }
+                    i += 1
+                }
             }
         }
     }
