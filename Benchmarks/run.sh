@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every benchmark: Curio side by side with its peer, ratio printed last in each section.
 # Peer libraries live in a throwaway virtualenv (created on first use from Benchmarks/requirements-*.txt).
-# Usage: Benchmarks/run.sh [area ...]   (areas: ingest http text image fusion recommend graph visits policy)
+# Usage: Benchmarks/run.sh [area ...]   (areas: ingest http text image fusion recommend graph visits policy dialogue)
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export CURIO_HOME="${CURIO_HOME:-$HOME/.cache/curio}"
@@ -21,7 +21,7 @@ ensure_venv() {
 export -f ensure_venv
 
 areas=("$@")
-if [ ${#areas[@]} -eq 0 ]; then areas=(ingest http text image fusion recommend graph visits policy); fi
+if [ ${#areas[@]} -eq 0 ]; then areas=(ingest http text image fusion recommend graph visits policy dialogue); fi
 
 ensure_venv
 swift build -c release >/dev/null || { echo "bench: release build failed" >&2; exit 70; }

@@ -257,7 +257,13 @@ public struct HybridRecommender: TrainableRecommender {
         if c.collaborativeWeight > 0 {
             Self.addScaled(t, weight: c.collaborativeWeight, into: &result)
             let p = c.collaborativeWeight * c.popularityWeight
-            if p > 0 { for i in 0..<min(n, popularity.count) { result[i] += p * popularity[i] } }
+            if p > 0 {
+                popularity.withUnsafeBufferPointer { pop in
+                    result.withUnsafeMutableBufferPointer { r in
+                        if let x = pop.baseAddress, let y = r.baseAddress { VectorKernels.axpy(p, x, y, count: min(n, pop.count)) }
+                    }
+                }
+            }
         }
         if c.propagationWeight > 0 { Self.addScaled(content.propagate(t), weight: c.propagationWeight, into: &result) }
         if c.contentWeight > 0 {
@@ -277,11 +283,55 @@ public struct HybridRecommender: TrainableRecommender {
     }
 
     /// `result += weight · v / max(v)` (nothing when v is all zero).
+    /// Two 8-wide SIMD passes over raw buffers (the max, then the update of non-zero blocks): called several times
+    /// per served request, over every catalogue item.
     static func addScaled(_ v: [Float], weight: Float, into result: inout [Float]) {
-        let top = v.max() ?? 0
-        guard top > 0 else { return }
-        let scale = weight / top
-        for i in v.indices where v[i] != 0 { result[i] += scale * v[i] }
+        let n = min(v.count, result.count)
+        guard n > 0 else { return }
+        v.withUnsafeBufferPointer { src in
+            guard let x = src.baseAddress else { return }
+            let top = maximum(x, count: src.count)
+            guard top > 0 else { return }
+            result.withUnsafeMutableBufferPointer { dst in
+                guard let y = dst.baseAddress else { return }
+                // The parts are sparse (a few thousand non-zeros over the catalogue): blocks of 8 zeros are skipped,
+                // so the result is only read and written where the part has mass.
+                let scale = weight / top
+                let vs = SIMD8<Float>(repeating: scale)
+                let rx = UnsafeRawPointer(x), ry = UnsafeMutableRawPointer(y)
+                let zero = SIMD8<Float>()
+                var i = 0
+                while i + 8 <= n {
+                    let xv = rx.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+                    if any(xv .!= zero) {
+                        let yv = ry.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self) + vs * xv
+                        ry.storeBytes(of: yv, toByteOffset: i * 4, as: SIMD8<Float>.self)
+                    }
+                    i += 8
+                }
+                while i < n {
+                    if x[i] != 0 { y[i] += scale * x[i] }
+                    i += 1
+                }
+            }
+        }
+    }
+
+    /// The largest of `n` floats (−∞ when empty), with 8-wide SIMD.
+    static func maximum(_ x: UnsafePointer<Float>, count n: Int) -> Float {
+        var top = SIMD8<Float>(repeating: -.infinity)
+        let raw = UnsafeRawPointer(x)
+        var i = 0
+        while i + 8 <= n {
+            top = pointwiseMax(top, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+            i += 8
+        }
+        var m = top.max()
+        while i < n {
+            if x[i] > m { m = x[i] }
+            i += 1
+        }
+        return m
     }
 
     /// Neighbours by the same combination applied to a one-item history.

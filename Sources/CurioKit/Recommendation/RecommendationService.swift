@@ -215,7 +215,10 @@ public final class RecommendationService: @unchecked Sendable {
         var excluded = history.seen
         if !request.excludeSeen { excluded.subtract(history.entries.map(\.item)) }
         let candidateCount = policy == nil ? request.k : max(request.k * 10, 200)
-        func eligible(_ i: Int) -> Bool { !excluded.contains(i) && (allowed?[i] ?? true) }
+        // One flag per catalogue object (a set lookup per object would hash ~70,000 times per request).
+        var eligibleMask = allowed ?? [Bool](repeating: true, count: snapshot.items.count)
+        for i in excluded where i >= 0 && i < eligibleMask.count { eligibleMask[i] = false }
+        func eligible(_ i: Int) -> Bool { i >= 0 && i < eligibleMask.count && eligibleMask[i] }
 
         var strategy = RecommendationStrategy.model
         var served: ServingModel?
@@ -242,7 +245,16 @@ public final class RecommendationService: @unchecked Sendable {
             modelHistory = h
             modelBase = m.model.scores(forHistory: h.entries)
             var masked = modelBase
-            for (j, snap) in m.toSnapshot.enumerated() where snap < 0 || !eligible(Int(snap)) { masked[j] = -.infinity }
+            eligibleMask.withUnsafeBufferPointer { mask in
+                m.toSnapshot.withUnsafeBufferPointer { toSnapshot in
+                    masked.withUnsafeMutableBufferPointer { out in
+                        for j in 0..<min(out.count, toSnapshot.count) {
+                            let snap = Int(toSnapshot[j])
+                            if snap < 0 || snap >= mask.count || !mask[snap] { out[j] = -.infinity }
+                        }
+                    }
+                }
+            }
             candidates = TopK.largest(masked, k: candidateCount).filter { $0.score.isFinite }
                 .map { (Int(m.toSnapshot[$0.index]), $0.score) }
             if !m.newItems.isEmpty, !candidates.isEmpty {
