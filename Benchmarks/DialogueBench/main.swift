@@ -62,6 +62,7 @@ do {
         wall time                 \(String(format: "%.0f", seconds)) s
         ratio (success within 10, guide / baseline): \(String(format: "%.2f", result.successWithin10 / max(1e-9, result.baselineSuccessWithin10)))×
         """)
+    for example in result.hallucinationExamples { print("  audit: \(example)") }
 } catch {
     log("curio-bench-dialogue: \(error)")
     exit(70)

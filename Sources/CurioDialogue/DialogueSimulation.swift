@@ -112,6 +112,8 @@ public struct DialogueEvaluation: Sendable, Codable {
     public var latencyP95ms: Double
     /// Replies naming an object that does not exist, or a title/fact that is not stored.
     public var hallucinations: Int
+    /// The first problems the audit found (conversation, turn, problem), so that each can be looked into.
+    public var hallucinationExamples: [String] = []
     public var replies: Int
 
     /// Runs `count` simulated conversations with targets drawn (seeded) from objects that have subjects.
@@ -123,6 +125,7 @@ public struct DialogueEvaluation: Sendable, Codable {
         var base5 = 0, base10 = 0, baseTurnsSum = 0, baseSuccesses = 0
         var latencies: [Double] = []
         var hallucinations = 0, replies = 0
+        var examples: [String] = []
         let check = OfflineGroundingAudit(catalogue: catalogue)
         for n in 0..<count {
             guard !eligible.isEmpty else { break }
@@ -138,7 +141,11 @@ public struct DialogueEvaluation: Sendable, Codable {
                 let reply = engine.respond(to: m, state: &state)
                 latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
                 replies += 1
-                hallucinations += check.problems(in: reply).count
+                let problems = check.problems(in: reply)
+                hallucinations += problems.count
+                for p in problems where examples.count < 20 {
+                    examples.append("conversation \(n), turn \(turn), message \"\(m)\": \(p) — reply: \(reply.text.prefix(300))")
+                }
                 if reply.items.contains(where: { $0.id == target.id }) { foundAt = turn; break }
                 message = visitor.next(after: reply, catalogue: catalogue)
             }
@@ -164,7 +171,8 @@ public struct DialogueEvaluation: Sendable, Codable {
                                   meanTurnsToSuccess: successes10 > 0 ? Double(turnsSum) / Double(successes10) : 0,
                                   baselineSuccessWithin5: Double(base5) / c, baselineSuccessWithin10: Double(base10) / c,
                                   baselineMeanTurnsToSuccess: baseSuccesses > 0 ? Double(baseTurnsSum) / Double(baseSuccesses) : 0,
-                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95), hallucinations: hallucinations, replies: replies)
+                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95), hallucinations: hallucinations,
+                                  hallucinationExamples: examples, replies: replies)
     }
 }
 
