@@ -1,4 +1,5 @@
 import CurioCore
+import CurioNeural
 import CurioStore
 import Foundation
 
@@ -20,11 +21,11 @@ public final class Curio: Sendable {
     /// Recommendation serving state (snapshot, models, policies, exposure ledger), created on first use.
     let recommendationSlot = RecommendationServiceSlot()
     /// The text encoder and semantic index, loaded on first use (see TextSearch.swift).
-    let textSearch = TextSearchCache()
+    let textSearch = EncoderCache<TextEncoder>(defaultModelID: ModelRegistry.miniLM.modelID)
     /// Text, image, projected-image, graph and fused vectors, loaded on first use (see Curio+Multimodal.swift).
     let multimodal = MultimodalCache()
     /// The image encoder, loaded on first use (see ImageEmbedding.swift).
-    let imageEncoding = ImageEncoderSlot()
+    let imageEncoding = EncoderCache<ImageEncoder>(defaultModelID: ImageEmbedding.modelID)
 
     /// Wraps an already open store.
     public init(store: any CollectionStore, databasePath: String? = nil, logger: Logger = .disabled) {

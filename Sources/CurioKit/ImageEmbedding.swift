@@ -123,46 +123,6 @@ public enum ImageEmbedding {
     }
 }
 
-/// Lazily loaded image encoder, shared by all calls of one `Curio`.
-final class ImageEncoderSlot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var encoder: ImageEncoder?
-
-    func encoder(load: () throws -> ImageEncoder) throws -> ImageEncoder {
-        lock.lock()
-        defer { lock.unlock() }
-        if let encoder { return encoder }
-        let loaded = try load()
-        encoder = loaded
-        return loaded
-    }
-
-    func set(_ encoder: ImageEncoder) {
-        lock.lock()
-        self.encoder = encoder
-        lock.unlock()
-    }
-
-    private var index: SemanticIndex?
-
-    /// The cached index of stored image vectors when it is still at `revision`, else a freshly loaded one.
-    func index(model: String, revision: Int, load: () throws -> ItemVectorSet) throws -> SemanticIndex {
-        lock.lock()
-        defer { lock.unlock() }
-        if let index, index.model == model, index.revision == revision { return index }
-        let fresh = SemanticIndex(set: try load())
-        index = fresh
-        return fresh
-    }
-
-    /// The model id of the encoder in use, without loading it: an injected encoder's, else the installed model's.
-    var modelID: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return encoder?.modelID ?? ImageEmbedding.modelID
-    }
-}
-
 extension Curio {
     /// The image encoder (EfficientNet-Lite0), loaded once per `Curio` on first use.
     /// - Throws: ``NeuralError/modelMissing(name:hint:)`` when the model is not installed (exit 69).

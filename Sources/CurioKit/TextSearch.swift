@@ -82,45 +82,6 @@ final class SemanticIndex: Sendable {
     }
 }
 
-/// Lazily loaded text encoder and semantic index, shared by all requests of one `Curio`.
-final class TextSearchCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var encoder: TextEncoder?
-    private var semantic: SemanticIndex?
-
-    func encoder(load: () throws -> TextEncoder) throws -> TextEncoder {
-        lock.lock()
-        defer { lock.unlock() }
-        if let encoder { return encoder }
-        let loaded = try load()
-        encoder = loaded
-        return loaded
-    }
-
-    func set(encoder: TextEncoder) {
-        lock.lock()
-        self.encoder = encoder
-        lock.unlock()
-    }
-
-    /// The model id of the encoder in use, without loading it: an injected encoder's, else the installed model's.
-    var modelID: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return encoder?.modelID ?? ModelRegistry.miniLM.modelID
-    }
-
-    /// The cached index when it is still at `revision`, else a freshly loaded one.
-    func index(model: String, revision: Int, load: () throws -> ItemVectorSet) throws -> SemanticIndex {
-        lock.lock()
-        defer { lock.unlock() }
-        if let semantic, semantic.model == model, semantic.revision == revision { return semantic }
-        let fresh = SemanticIndex(set: try load())
-        semantic = fresh
-        return fresh
-    }
-}
-
 extension Curio {
     /// Candidates taken from each ranking before fusion.
     static let fusionDepth = 100
@@ -133,7 +94,7 @@ extension Curio {
 
     /// Uses `encoder` for embedding and semantic search instead of loading the installed model.
     public func useTextEncoder(_ encoder: TextEncoder) {
-        textSearch.set(encoder: encoder)
+        textSearch.set(encoder)
     }
 
     private var vectorStore: any ItemVectorStore {
