@@ -87,7 +87,7 @@ public struct DialogueEngine: Sendable {
             reasons += tools.explain(item: target, liked: state.liked)
             if reasons.isEmpty { reasons = ["It is one of the closest matches to your request in the collection."] }
             let item = replyItem(f, because: reasons)
-            let text = "*\(f.title)*: " + reasons.joined(separator: " ")
+            let text = "\(MarkdownItalics.italic(f.title)): " + reasons.joined(separator: " ")
             return reply(state, u.intent, text, items: [item], log: log)
         case .tellMeAbout:
             guard let target = referenced.first ?? state.focus ?? state.lastList.first, let f = catalogue.facts(target) else {
@@ -121,7 +121,7 @@ public struct DialogueEngine: Sendable {
                 var items: [ReplyItem] = []
                 for (n, stop) in tour.stops.enumerated() {
                     guard let f = catalogue.facts(stop.item) else { continue }
-                    lines.append("\(n + 1). *\(f.title)* (\(stop.room))" + (stop.transition.map { " — \($0)" } ?? ""))
+                    lines.append("\(n + 1). \(MarkdownItalics.italic(f.title)) (\(stop.room))" + (stop.transition.map { " — \($0)" } ?? ""))
                     items.append(replyItem(f, because: stop.transition.map { [$0] } ?? []))
                 }
                 let text = "A \(tour.minutes)-minute route with \(items.count) stops:\n" + lines.joined(separator: "\n")
@@ -433,7 +433,7 @@ public struct DialogueEngine: Sendable {
             if because.isEmpty { because = ["It is among the closest matches to your words in the collection."] }
             items.append(replyItem(f, because: because))
             let makers = f.makers.map(\.label).joined(separator: " and ")
-            lines.append("\(n + 1). *\(f.title)*" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
+            lines.append("\(n + 1). \(MarkdownItalics.italic(f.title))" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
         }
         state.lastList = items.map(\.id)
         state.shown.append(contentsOf: items.map(\.id))
@@ -474,13 +474,13 @@ public struct DialogueEngine: Sendable {
             switch a.critique {
             case .older, .newer:
                 if let d = Self.dated(f), let rd = Self.dated(ref) {
-                    out.append("\(d), \(a.critique == .older ? "earlier" : "later") than *\(ref.title)* (\(rd.prefix(1).lowercased() + rd.dropFirst())).")
+                    out.append("\(d), \(a.critique == .older ? "earlier" : "later") than \(MarkdownItalics.italic(ref.title)) (\(rd.prefix(1).lowercased() + rd.dropFirst())).")
                 }
-            case .lessFamous: out.append("Less often viewed than *\(ref.title)*.")
-            case .moreFamous: out.append("More often viewed than *\(ref.title)*.")
-            case .smaller, .larger: out.append("\(a.critique == .smaller ? "Smaller" : "Larger") than *\(ref.title)*.")
+            case .lessFamous: out.append("Less often viewed than \(MarkdownItalics.italic(ref.title)).")
+            case .moreFamous: out.append("More often viewed than \(MarkdownItalics.italic(ref.title)).")
+            case .smaller, .larger: out.append("\(a.critique == .smaller ? "Smaller" : "Larger") than \(MarkdownItalics.italic(ref.title)).")
             case .moreColourful, .lessColourful, .brighter, .darker:
-                out.append("\(Self.critiqueWord(a.critique).capitalized) than *\(ref.title)*.")
+                out.append("\(Self.critiqueWord(a.critique).capitalized) than \(MarkdownItalics.italic(ref.title)).")
             }
         }
         return out
@@ -539,7 +539,7 @@ public struct DialogueEngine: Sendable {
     }
 
     private func describe(_ f: ItemFacts) -> String {
-        var parts = ["*\(f.title)*"]
+        var parts = ["\(MarkdownItalics.italic(f.title))"]
         if !f.makers.isEmpty { parts.append("by \(f.makers.map(\.label).joined(separator: " and "))") }
         var text = parts.joined(separator: " ")
         if let d = f.dateText { text += ", \(d)" }
@@ -554,10 +554,10 @@ public struct DialogueEngine: Sendable {
     }
 
     private func compare(_ a: ItemFacts, _ b: ItemFacts) -> String {
-        var s = "*\(a.title)* and *\(b.title)*: "
+        var s = "\(MarkdownItalics.italic(a.title)) and \(MarkdownItalics.italic(b.title)): "
         var notes: [String] = []
         if let ya = a.year, let yb = b.year {
-            notes.append(ya == yb ? "both date from about \(ya)" : "*\(ya < yb ? a.title : b.title)* is older by about \(abs(ya - yb)) years (\(a.dateText ?? "") vs \(b.dateText ?? ""))")
+            notes.append(ya == yb ? "both date from about \(ya)" : "\(MarkdownItalics.italic(ya < yb ? a.title : b.title)) is older by about \(abs(ya - yb)) years (\(a.dateText ?? "") vs \(b.dateText ?? ""))")
         }
         let ma = Set(a.makers.map(\.id))
         if b.makers.contains(where: { ma.contains($0.id) }) {
@@ -579,7 +579,7 @@ public struct DialogueEngine: Sendable {
     private func reply(_ state: DialogueState, _ intent: Intent, _ text: String, items: [ReplyItem] = [], log: [String]) -> Reply {
         Reply(conversation: state.id, intent: intent, text: text, items: items, question: nil,
               understood: state.constraints.map(describe) + state.critiques.compactMap { c in
-                  catalogue.facts(c.reference).map { "\(Self.critiqueWord(c.critique)) than *\($0.title)*" } },
+                  catalogue.facts(c.reference).map { "\(Self.critiqueWord(c.critique)) than \(MarkdownItalics.italic($0.title))" } },
               toolCalls: log, tour: nil)
     }
 }

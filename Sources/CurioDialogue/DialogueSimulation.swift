@@ -196,13 +196,9 @@ public struct OfflineGroundingAudit: Sendable {
             if f.makers.map(\.label) != item.makers { out.append("wrong makers for \(item.id)") }
         }
         for text in [reply.text] + reply.items.flatMap(\.because) {
-            var rest = Substring(text)
-            while let open = rest.firstIndex(of: "*") {
-                let after = rest[rest.index(after: open)...]
-                guard let close = after.firstIndex(of: "*") else { break }
-                let t = TextNormalizer.fold(String(after[..<close]))
-                if !t.isEmpty, !titles.contains(t) { out.append("unknown title *\(after[..<close])*") }
-                rest = after[after.index(after: close)...]
+            for span in MarkdownItalics.spans(in: text) {
+                let t = TextNormalizer.fold(span)
+                if !t.isEmpty, !titles.contains(t) { out.append("unknown title *\(span)*") }
             }
         }
         return out

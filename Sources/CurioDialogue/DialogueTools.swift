@@ -137,11 +137,11 @@ public struct CatalogueTools: DialogueTools {
         var out: [String] = []
         for l in liked.compactMap({ catalogue.facts($0) }) {
             if let m = f.makers.first(where: { m in l.makers.contains { $0.id == m.id } }) {
-                out.append("Also by \(m.label), like *\(l.title)*.")
+                out.append("Also by \(m.label), like \(MarkdownItalics.italic(l.title)).")
             } else if let mv = f.movements.first(where: { m in l.movements.contains { $0.id == m.id } }) {
-                out.append("Part of \(mv.label), like *\(l.title)*.")
+                out.append("Part of \(mv.label), like \(MarkdownItalics.italic(l.title)).")
             } else if let s = f.subjects.first(where: { s in l.subjects.contains { $0.id == s.id } }) {
-                out.append("Shows \(s.label), like *\(l.title)*.")
+                out.append("Shows \(s.label), like \(MarkdownItalics.italic(l.title)).")
             }
             if out.count >= 2 { break }
         }

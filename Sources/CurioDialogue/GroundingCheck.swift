@@ -41,15 +41,11 @@ public struct GroundingCheck: Sendable {
         }
         // Titles in italics must belong to cited items.
         let titles = Set(ids.compactMap { catalogue.facts($0).map { TextNormalizer.fold($0.title) } })
-        var rest = Substring(text)
-        while let open = rest.firstIndex(of: "*") {
-            let after = rest[rest.index(after: open)...]
-            guard let close = after.firstIndex(of: "*") else { break }
-            let title = TextNormalizer.fold(String(after[..<close]))
+        for span in MarkdownItalics.spans(in: text) {
+            let title = TextNormalizer.fold(span)
             if !title.isEmpty, !titles.contains(title) {
-                throw DialogueError.llmUngrounded(reason: "the title *\(after[..<close])* is not the title of a cited object")
+                throw DialogueError.llmUngrounded(reason: "the title *\(span)* is not the title of a cited object")
             }
-            rest = after[after.index(after: close)...]
         }
         for (n, raw) in (object["facts"] as? [Any] ?? []).enumerated() {
             guard let fact = raw as? [String: Any], let itemRaw = fact["item"] as? String, let field = fact["field"] as? String,

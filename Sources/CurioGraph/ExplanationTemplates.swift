@@ -60,7 +60,9 @@ public struct ExplanationTemplates: Sendable, Hashable {
         guard let lang = languages[language] ?? languages[fallbackLanguage] else { return phrases.joined(separator: ", ") }
         let evidence = phrases.joined(separator: lang.joiner)
         if let likedTitle {
-            return lang.frame.replacingAll("{liked}", with: likedTitle).replacingAll("{evidence}", with: evidence)
+            // The frame sets the title in Markdown italics: its own asterisks are escaped.
+            let escaped = likedTitle.contains("*") ? likedTitle.replacingOccurrences(of: "*", with: "\\*") : likedTitle
+            return lang.frame.replacingAll("{liked}", with: escaped).replacingAll("{evidence}", with: evidence)
         }
         return lang.frameWithoutItem.replacingAll("{evidence}", with: evidence)
     }
