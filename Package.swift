@@ -66,7 +66,7 @@ let package = Package(
                                                     "CurioMultimodal"]),
         .executableTarget(name: "curio", dependencies: ["CurioKit", "CurioServer", "CurioCore", "CurioStore", "CurioIngest", "CurioJSON",
                                                         "CurioNeural", "CurioRecommend", "CurioGraph", "CurioPolicy", "CurioVisits",
-                                                        "CurioDialogue", "CurioMultimodal"]),
+                                                        "CurioDialogue", "CurioMultimodal", "CurioMath"]),
         // A plain Tate ingest through the library: child process of the ingest crash test, Curio side of Benchmarks/ingest.sh.
         .executableTarget(name: "curio-ingest-helper", dependencies: ["CurioIngest", "CurioStore"]),
         // Swift side of `make bench`: one subcommand per benchmark (see Benchmarks/CurioBench/main.swift).
