@@ -387,9 +387,7 @@ extension Curio {
                 }
                 vectors = image.centred
             }
-            let lead: (ItemID, Float) -> Evidence? = modality == .text
-                ? { [self] other, _ in self.textSimilarityEvidence(item, other) }
-                : { [self] other, _ in self.visualSimilarityEvidence(item, other) }
+            let lead = modality == .text ? textSimilarityEvidence(for: item) : visualSimilarityEvidence(for: item)
             return try service.similar(to: item, k: k, modality: modality.rawValue,
                                        fallback: modality == .text ? .textSimilarity : .visualSimilarity, lead: lead) { _, _ in
                 guard let row = vectors.items.firstIndex(of: item) else {

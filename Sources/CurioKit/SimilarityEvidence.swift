@@ -9,34 +9,40 @@ extension Curio {
     /// How much of a vector neighbour's explanation the vector evidence carries; catalogue links share the rest.
     static let vectorEvidenceWeight = 0.7
 
-    /// "Similar in look": the palette colours the two images share (colour names within ΔE₀₀ 15 of each other,
-    /// largest share first, at most three). Without stored descriptors the evidence carries no palette detail.
-    func visualSimilarityEvidence(_ item: ItemID, _ other: ItemID) -> Evidence? {
-        var details: [String] = []
-        if let a = (try? visualDescriptors(of: item))??.descriptors.palette,
-           let b = (try? visualDescriptors(of: other))??.descriptors.palette {
-            var names: [String] = []
-            for colour in b where colour.share >= 0.05 {
-                if a.contains(where: { colour.lab.difference2000(to: $0.lab) < 15 }), !names.contains(colour.name) {
-                    names.append(colour.name)
+    /// "Similar in look", for neighbours of `item`: the palette colours the two images share (colour names within
+    /// ΔE₀₀ 15 of each other, largest share first, at most three). Without stored descriptors the evidence carries no
+    /// palette detail. `item`'s palette is read once, not once per neighbour.
+    func visualSimilarityEvidence(for item: ItemID) -> (ItemID, Float) -> Evidence? {
+        let mine = (try? visualDescriptors(of: item))??.descriptors.palette
+        return { [self] other, _ in
+            var details: [String] = []
+            if let a = mine, let b = (try? visualDescriptors(of: other))??.descriptors.palette {
+                var names: [String] = []
+                for colour in b where colour.share >= 0.05 {
+                    if a.contains(where: { colour.lab.difference2000(to: $0.lab) < 15 }), !names.contains(colour.name) {
+                        names.append(colour.name)
+                    }
                 }
+                if !names.isEmpty { details = ["palette of " + Self.list(Array(names.prefix(3)))] }
             }
-            if !names.isEmpty { details = ["palette of " + Self.list(Array(names.prefix(3)))] }
+            return Evidence(kind: .visualSimilarity, details: details, weight: Self.vectorEvidenceWeight)
         }
-        return Evidence(kind: .visualSimilarity, details: details, weight: Self.vectorEvidenceWeight)
     }
 
-    /// "Described in similar terms": the words of the catalogue texts (titles, makers, subjects, movements, medium)
-    /// that the two records share, most specific first, at most four.
-    func textSimilarityEvidence(_ item: ItemID, _ other: ItemID) -> Evidence? {
-        guard let items = try? store.items(ids: [item, other]), let a = items[item], let b = items[other] else {
-            return Evidence(kind: .textSimilarity, weight: Self.vectorEvidenceWeight)
+    /// "Described in similar terms", for neighbours of `item`: the words of the catalogue texts (titles, makers,
+    /// subjects, movements, medium) that the two records share, most specific first, at most four. `item`'s terms
+    /// are read once, not once per neighbour.
+    func textSimilarityEvidence(for item: ItemID) -> (ItemID, Float) -> Evidence? {
+        let mine = ((try? store.item(item)) ?? nil).map { Set(terms(of: $0)) }
+        return { [self] other, _ in
+            guard let mine, let b = (try? store.item(other)) ?? nil else {
+                return Evidence(kind: .textSimilarity, weight: Self.vectorEvidenceWeight)
+            }
+            var shared: [String] = []
+            for term in terms(of: b) where mine.contains(term) && !shared.contains(term) { shared.append(term) }
+            return Evidence(kind: .textSimilarity, details: shared.isEmpty ? [] : [Self.list(Array(shared.prefix(4)))],
+                            weight: Self.vectorEvidenceWeight)
         }
-        let mine = Set(terms(of: a))
-        var shared: [String] = []
-        for term in terms(of: b) where mine.contains(term) && !shared.contains(term) { shared.append(term) }
-        return Evidence(kind: .textSimilarity, details: shared.isEmpty ? [] : [Self.list(Array(shared.prefix(4)))],
-                        weight: Self.vectorEvidenceWeight)
     }
 
     /// Subject and movement labels first (whole), then title and medium words of four letters or more.
