@@ -57,6 +57,9 @@ public struct GreedySelectionStage: RerankStage {
             if let e = exposure { groupsOf[entry.index] = catalogue.values(of: e.attribute, at: entry.index) }
         }
 
+        let bonus = exposure.map { exposurePrices($0, delivered: groupExposure, requests: context.ledger.requestCount) } ?? [:]
+        let scoreRange = Self.scoreRange(remaining)
+
         let slots = min(context.k, remaining.count)
         for slot in 0..<slots {
             let w = ExposureLedger.weight(rank: slot + 1)
@@ -85,6 +88,7 @@ public struct GreedySelectionStage: RerankStage {
             var bestPosition = -1
             var bestValue = -Double.infinity
             var bestReason: Adjustment?
+            var bestPlain = -Double.infinity, pickedPlain = -Double.infinity
             for (position, entry) in remaining.enumerated() {
                 if let cap = maxPerMaker, let makers = makersOf[entry.index] {
                     if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
@@ -110,13 +114,25 @@ public struct GreedySelectionStage: RerankStage {
                                           count: chosen.count)
                     value = (1 - cal.strength) * value - cal.strength * kl
                 }
+                // The exposure price moves the group's works up where they are nearly as good as the model's picks.
+                let plain = value
+                if !bonus.isEmpty, let values = groupsOf[entry.index], !values.isEmpty {
+                    var price = 0.0
+                    for v in values { price += bonus[v] ?? 0 }
+                    value += scoreRange * price / Double(values.count)
+                }
+                bestPlain = max(bestPlain, plain)
                 if value > bestValue {
                     bestValue = value
                     bestPosition = position
                     bestReason = reason
+                    pickedPlain = plain
                 }
             }
             guard bestPosition >= 0 else { break }
+            if bestReason == nil, pickedPlain < bestPlain, let e = exposure {
+                bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
+            }
             var picked = remaining.remove(at: bestPosition)
             if let r = bestReason { picked.adjustments.append(r) }
             if diversity > 0, bestPosition > 0, bestReason == nil {
@@ -135,6 +151,35 @@ public struct GreedySelectionStage: RerankStage {
         }
         // Unchosen candidates follow in their previous order, so later stages (pins) can still draw on them.
         list.entries = chosen + remaining
+    }
+
+    /// The exposure price of each target group (score bonus per unit of the list's score range): for a group below
+    /// its minimum, `pricing × deficit / exposure of an average list`; above its maximum, minus the same for the
+    /// surplus. Zero before the first recorded list and when pricing is off.
+    func exposurePrices(_ e: Policy.ExposureTargets, delivered: [String: Double], requests: Int) -> [String: Double] {
+        guard e.pricing > 0, requests > 0 else { return [:] }
+        let total = delivered.values.reduce(0, +)
+        let known = total - (delivered[GroupAttribute.unknownValue] ?? 0)
+        let denominator = e.denominator == .all ? total : known
+        let perList = denominator / Double(requests)
+        guard perList > 0 else { return [:] }
+        var prices: [String: Double] = [:]
+        for (value, share) in e.targets {
+            let have = delivered[value] ?? 0
+            if let lo = share.min, lo * denominator > have { prices[value, default: 0] += e.pricing * (lo * denominator - have) / perList }
+            if let hi = share.max, have > hi * denominator { prices[value, default: 0] -= e.pricing * (have - hi * denominator) / perList }
+        }
+        return prices
+    }
+
+    /// The spread of the candidates' scores (1 when they are all equal), the unit exposure prices are counted in.
+    static func scoreRange(_ entries: [WorkingList.Entry]) -> Double {
+        var lo = Double.infinity, hi = -Double.infinity
+        for e in entries where e.score.isFinite {
+            lo = min(lo, e.score)
+            hi = max(hi, e.score)
+        }
+        return hi > lo ? hi - lo : 1
     }
 
     /// KL(p ‖ q̃) after adding one item with `values` to a list of `count` items with distribution counts `list`.

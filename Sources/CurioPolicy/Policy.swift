@@ -59,12 +59,22 @@ public struct Policy: Sendable, Equatable {
         public var tolerance: Double
         /// Whether shares are computed over all exposure or only over items whose value is known.
         public var denominator: Denominator
+        /// Gain of the exposure price (0 = off: only the tolerance rule steers). Each group below its minimum gets a
+        /// score bonus of `pricing × deficit / exposure of an average list` (in units of the list's score range),
+        /// each group above its maximum the same as a penalty — the dual price of the exposure constraint, raised
+        /// while the target is missed. Its effect: the group's works enter the lists where they cost least
+        /// relevance (visitors for whom they are nearly as good as the model's picks), instead of taking a slot in
+        /// whichever list comes next.
+        public var pricing: Double
+        /// The default gain of ``pricing``.
+        public static let defaultPricing = 0.1
         public init(attribute: GroupAttribute, targets: [String: Share], tolerance: Double = 0.01,
-                    denominator: Denominator = .known) {
+                    denominator: Denominator = .known, pricing: Double = ExposureTargets.defaultPricing) {
             self.attribute = attribute
             self.targets = targets
             self.tolerance = tolerance
             self.denominator = denominator
+            self.pricing = pricing
         }
         public enum Denominator: String, Sendable, Equatable { case all, known }
         public struct Share: Sendable, Equatable {

@@ -59,7 +59,7 @@ extension Policy {
 
     private static func parseExposure(_ e: [String: Any]) throws -> ExposureTargets {
         let r = Reader(object: e, path: "exposure")
-        try r.rejectUnknown(["attribute", "targets", "tolerance", "denominator"])
+        try r.rejectUnknown(["attribute", "targets", "tolerance", "denominator", "pricing"])
         let attribute = try r.requiredAttribute("attribute")
         guard let raw = try r.object("targets"), !raw.isEmpty else {
             throw PolicyError.invalid(path: "exposure.targets", reason: "must name at least one group, e.g. {\"Female\": {\"min\": 0.4}}")
@@ -86,8 +86,12 @@ extension Policy {
         guard let denominator = ExposureTargets.Denominator(rawValue: denominatorName) else {
             throw PolicyError.invalid(path: "exposure.denominator", reason: "must be 'all' or 'known' (got '\(denominatorName)')")
         }
+        let pricing = try r.double("pricing") ?? ExposureTargets.defaultPricing
+        guard pricing >= 0, pricing <= 10 else {
+            throw PolicyError.invalid(path: "exposure.pricing", reason: "must be between 0 (off) and 10 (got \(pricing))")
+        }
         return ExposureTargets(attribute: attribute, targets: targets, tolerance: try r.fraction("tolerance") ?? 0.01,
-                               denominator: denominator)
+                               denominator: denominator, pricing: pricing)
     }
 
     private static func parseRule(_ o: [String: Any], path: String) throws -> Rule {

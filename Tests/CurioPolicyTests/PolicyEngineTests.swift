@@ -160,4 +160,59 @@ struct PolicyEngineTests {
         #expect(report.groups.first { $0.value == "Female" }?.withinTarget == true)
         #expect(report.requests == 2_000)
     }
+
+    @Test("amortised exposure converges with and without the exposure price", arguments: [0.0, 0.1, 1.0])
+    func amortisedExposureConvergesAtAnyPricing(pricing: Double) {
+        var rng = SeededGenerator(seed: 7)
+        let engine = PolicyEngine(catalogue: catalogue)
+        let policy = Policy(name: "fair", exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.3), "Male": .init(max: 0.75)],
+                                                          tolerance: 0.02, pricing: pricing))
+        for _ in 0..<3_000 {
+            let cands = items.shuffled(using: &rng).prefix(50).map { item -> (id: ItemID, score: Float) in
+                let woman = catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"]
+                return (item.id, Float.random(in: 0...1, using: &rng) * (woman ? 0.6 : 1))
+            }
+            _ = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10))
+        }
+        let exposure = engine.ledger.groupExposure(.makerGender)
+        let share = (exposure["Female"] ?? 0) / exposure.values.reduce(0, +)
+        #expect(share > 0.3 - 0.02 && share < 0.3 + 0.05, "women's share \(share) at pricing \(pricing)")
+    }
+
+    @Test func theExposurePriceSpendsRelevanceWhereItIsCheapest() {
+        // Two kinds of visitors alternate. For "sure" visitors the model's men are far ahead of every woman; for
+        // "unsure" ones a woman is nearly as good. Both controllers must deliver the target; the priced one should
+        // take the women's slots from the unsure lists and so lose less of the model's score.
+        func run(pricing: Double) -> (share: Double, loss: Double, sureShare: Double) {
+            var rng = SeededGenerator(seed: 11)
+            let engine = PolicyEngine(catalogue: catalogue)
+            let policy = Policy(name: "fair", exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.25)],
+                                                              tolerance: 0.02, pricing: pricing))
+            var loss = 0.0, sureWomen = 0.0, allWomen = 0.0
+            for request in 0..<2_000 {
+                let sure = request % 2 == 0
+                let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
+                    let woman = catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"]
+                    let base = Float.random(in: 0...1, using: &rng)
+                    return (item.id, woman ? (sure ? 0.3 * base : 0.95 * base) : base)
+                }
+                let score = Dictionary(uniqueKeysWithValues: cands.map { ($0.id, Double($0.score)) })
+                let best = cands.map { Double($0.score) }.sorted(by: >).prefix(10).reduce(0, +)
+                let served = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10)).items
+                loss += best - served.reduce(0) { $0 + (score[$1.id] ?? 0) }
+                for (rank, item) in served.enumerated()
+                where catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"] {
+                    let w = ExposureLedger.weight(rank: rank + 1)
+                    allWomen += w
+                    if sure { sureWomen += w }
+                }
+            }
+            let exposure = engine.ledger.groupExposure(.makerGender)
+            return ((exposure["Female"] ?? 0) / exposure.values.reduce(0, +), loss, sureWomen / max(allWomen, 1e-9))
+        }
+        let greedy = run(pricing: 0), priced = run(pricing: Policy.ExposureTargets.defaultPricing)
+        #expect(greedy.share >= 0.25 - 0.02 && priced.share >= 0.25 - 0.02, "shares \(greedy.share), \(priced.share)")
+        #expect(priced.loss < 0.8 * greedy.loss, "relevance lost: priced \(priced.loss), greedy \(greedy.loss)")
+        #expect(priced.sureShare < greedy.sureShare, "women's exposure in sure lists: priced \(priced.sureShare), greedy \(greedy.sureShare)")
+    }
 }

@@ -8,9 +8,10 @@ import Foundation
 /// For a history `h` and item `j`, the attribution of history object `i` is `s(h)[j] − s(h \ i)[j]`: how much the
 /// score falls when the visitor had not engaged with `i`. This is what any model's `because` rests on, whatever
 /// the model (factor models fold the shorter history in again; history-additive models give their exact terms).
-/// At most `limit` objects are tried — those with the highest `priority` (the caller's guess of what connects them
-/// to the items, e.g. knowledge-graph links), then the most recent — and up to `limit` more while some item has no
-/// positive attribution yet.
+/// At most `limit` objects are tried — first those a ``CurioRecommend/HistoryAdditive`` model names as carrying the
+/// items' scores, then those with the highest `priority` (the caller's guess of what connects them to the items,
+/// e.g. knowledge-graph links), then the most recent — and up to `limit` more while some item has no positive
+/// attribution yet.
 public struct ScoreAttribution: Sendable {
     /// How many of the most recent history objects are left out in turn (each costs one scoring).
     public var limit: Int
@@ -30,14 +31,22 @@ public struct ScoreAttribution: Sendable {
         var order: [Int] = []
         for e in history.sorted(by: { ($0.time, $0.item) > ($1.time, $1.item) }) where !order.contains(e.item) { order.append(e.item) }
         let recency = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
+        // A history-additive model says which objects carry each item's score: those are tried first.
+        var terms: [[HistoryTerm]]? = nil
+        if let additive = model as? any HistoryAdditive { terms = additive.historyTerms(history, items: items) }
+        let lead = terms.map(Self.leadership) ?? [:]
         order.sort { a, b in
+            let la = lead[a] ?? 0, lb = lead[b] ?? 0
+            if la != lb { return la > lb }
             let pa = priority[a] ?? 0, pb = priority[b] ?? 0
             return pa != pb ? pa > pb : recency[a, default: 0] < recency[b, default: 0]
         }
+        // Items whose score no object moves (no positive term) do not keep the search going.
+        let open = terms.map { $0.map { !$0.isEmpty } } ?? Array(repeating: true, count: items.count)
         var out = [[(item: Int, drop: Double)]](repeating: [], count: items.count)
         for (n, liked) in order.enumerated() {
             // Past `limit`, go on only while some item has no positive attribution yet (at most `2 × limit`).
-            if n >= limit && (n >= 2 * limit || out.allSatisfy { !$0.isEmpty }) { break }
+            if n >= limit && (n >= 2 * limit || out.indices.allSatisfy { !out[$0].isEmpty || !open[$0] }) { break }
             let without = model.scores(forHistory: history.filter { $0.item != liked })
             for (n, j) in items.enumerated() {
                 let a = base[j], b = without[j]
@@ -47,6 +56,18 @@ public struct ScoreAttribution: Sendable {
             }
         }
         return out.map { $0.sorted { $0.drop > $1.drop || ($0.drop == $1.drop && $0.item < $1.item) } }
+    }
+
+    /// How strongly each object leads the items' scores: one point per item whose largest term it has, plus its
+    /// share of every item's terms (so the object that leads most items is tried first, then the runners-up).
+    static func leadership(_ terms: [[HistoryTerm]]) -> [Int: Double] {
+        var lead: [Int: Double] = [:]
+        for row in terms {
+            let total = row.reduce(0) { $0 + Double($1.value) }
+            guard total > 0 else { continue }
+            for (rank, t) in row.enumerated() { lead[t.object, default: 0] += (rank == 0 ? 1 : 0) + Double(t.value) / total }
+        }
+        return lead
     }
 }
 

@@ -1,0 +1,66 @@
+import CurioCore
+import CurioRecommend
+import Foundation
+import Testing
+@testable import CurioKit
+
+/// A linear item–item model over a fixed weight table: score_j = Σ_i weight_i · table[i][j].
+private struct LinearModel: Recommender {
+    let table: [[Float]]
+    var name: String { "linear" }
+    var itemIDs: [ItemID] { table.indices.map { ItemID("I\($0)") } }
+    var userIDs: [VisitorID] { [] }
+    func scores(forUser user: Int) -> [Float] { [Float](repeating: 0, count: table.count) }
+    func scores(forHistory history: [HistoryEntry]) -> [Float] {
+        var out = [Float](repeating: 0, count: table.count)
+        for e in history { for j in out.indices { out[j] += e.weight * table[e.item][j] } }
+        return out
+    }
+    func similarItems(to item: Int, k: Int) -> [ScoredItem] { [] }
+    func artefact() throws(RecommendError) -> ModelArtefact { throw .invalidData("not saveable") }
+}
+
+/// The same model, saying which object adds what.
+private struct AdditiveLinearModel: HistoryAdditive {
+    let base: LinearModel
+    var name: String { base.name }
+    var itemIDs: [ItemID] { base.itemIDs }
+    var userIDs: [VisitorID] { [] }
+    func scores(forUser user: Int) -> [Float] { base.scores(forUser: user) }
+    func scores(forHistory history: [HistoryEntry]) -> [Float] { base.scores(forHistory: history) }
+    func similarItems(to item: Int, k: Int) -> [ScoredItem] { [] }
+    func artefact() throws(RecommendError) -> ModelArtefact { try base.artefact() }
+    func historyTerms(_ history: [HistoryEntry], items: [Int]) -> [[HistoryTerm]] {
+        items.map { j in
+            history.map { HistoryTerm(object: $0.item, value: $0.weight * base.table[$0.item][j]) }
+                .filter { $0.value > 0 }.sorted { $0.value > $1.value }
+        }
+    }
+}
+
+@Suite("Which of the visitor's objects drove a score")
+struct ScoreAttributionTests {
+    /// Twelve history objects (0 the oldest) and item 12, which only object 0 leads to.
+    static let table: [[Float]] = (0..<13).map { i in
+        (0..<13).map { j in j == 12 ? (i == 0 ? 1 : 0) : (i == j ? 0 : 0.1) }
+    }
+    static let history = (0..<12).map { HistoryEntry(item: $0, weight: 1, time: Double($0)) }
+
+    @Test func withoutTermsOnlyTheMostRecentObjectsAreTried() {
+        let model = LinearModel(table: Self.table)
+        let base = model.scores(forHistory: Self.history)
+        let found = ScoreAttribution(limit: 3).attribute(model: model, history: Self.history, base: base, items: [12])
+        #expect(found[0].isEmpty, "the oldest object lies beyond the attribution budget")
+    }
+
+    @Test func aHistoryAdditiveModelLeadsStraightToTheObjectThatDroveTheScore() throws {
+        let model = AdditiveLinearModel(base: LinearModel(table: Self.table))
+        let base = model.scores(forHistory: Self.history)
+        let found = ScoreAttribution(limit: 3).attribute(model: model, history: Self.history, base: base, items: [12, 5])
+        let top = try #require(found[0].first)
+        #expect(top.item == 0)
+        #expect(abs(top.drop - 1) < 1e-6)
+        // Item 5 is reached by every object but itself, equally: any of them is a faithful answer.
+        #expect(found[1].first.map { $0.item != 5 && abs($0.drop - 0.1) < 1e-6 } == true)
+    }
+}
