@@ -172,14 +172,25 @@ public struct GreedySelectionStage: RerankStage {
         return prices
     }
 
-    /// The spread of the candidates' scores (1 when they are all equal), the unit exposure prices are counted in.
+    /// The unit exposure prices are counted in, as a multiple of the working scores' spread: a fraction of the
+    /// model's top score when model scores are non-negative, else the spread itself.
+    ///
+    /// Working scores are rescaled to 0…1 per list, which hides how sure the model is: a list whose candidates all
+    /// score within 10% of the top and a list with one clear favourite look alike. Pricing in fractions of the top
+    /// model score keeps that difference, so a group's works enter the lists where the model is least sure of its
+    /// own picks — where the exposure costs least relevance.
     static func scoreRange(_ entries: [WorkingList.Entry]) -> Double {
         var lo = Double.infinity, hi = -Double.infinity
-        for e in entries where e.score.isFinite {
+        var modelLo = Float.infinity, modelHi = -Float.infinity
+        for e in entries where e.score.isFinite && e.modelScore.isFinite {
             lo = min(lo, e.score)
             hi = max(hi, e.score)
+            modelLo = min(modelLo, e.modelScore)
+            modelHi = max(modelHi, e.modelScore)
         }
-        return hi > lo ? hi - lo : 1
+        let spread = hi > lo ? hi - lo : 1
+        guard modelLo >= 0, modelHi > modelLo else { return spread }
+        return spread * Double(modelHi) / Double(modelHi - modelLo)
     }
 
     /// KL(p ‖ q̃) after adding one item with `values` to a list of `count` items with distribution counts `list`.
