@@ -255,6 +255,7 @@ extension Policy {
         if popularityCorrection > 0 { out.append(("popularity_correction", alone { $0.popularityCorrection = popularityCorrection })) }
         if diversity > 0 { out.append(("diversity", alone { $0.diversity = diversity })) }
         if let m = maxPerMaker { out.append(("max_per_maker", alone { $0.maxPerMaker = m })) }
+        if let m = makerShare { out.append(("max_maker_share", alone { $0.makerShare = m })) }
         if let c = calibration { out.append(("calibration", alone { $0.calibration = c })) }
         if let e = exposure { out.append(("exposure", alone { $0.exposure = e })) }
         if !rules.isEmpty { out.append(("rules", alone { $0.rules = rules })) }

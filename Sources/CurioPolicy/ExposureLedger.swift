@@ -49,6 +49,16 @@ public final class ExposureLedger: Sendable {
         state.withLock { $0.groups[attribute] ?? [:] }
     }
 
+    /// Delivered exposure of some values of `attribute` (absent values have none).
+    public func groupExposure(_ attribute: GroupAttribute, values: Set<String>) -> [String: Double] {
+        state.withLock { s in
+            guard let groups = s.groups[attribute] else { return [:] }
+            var out: [String: Double] = [:]
+            for v in values { if let e = groups[v] { out[v] = e } }
+            return out
+        }
+    }
+
     /// Delivered exposure per catalogue index.
     public func itemExposure() -> [Int: Double] { state.withLock { $0.items } }
 

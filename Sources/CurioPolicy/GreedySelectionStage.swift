@@ -17,13 +17,16 @@ public struct GreedySelectionStage: RerankStage {
     public var diversity: Double
     public var calibration: Policy.Calibration?
     public var maxPerMaker: Int?
+    public var makerShare: Policy.MakerShare?
     public var exposure: Policy.ExposureTargets?
     public var name: String { "greedy_selection" }
 
-    public init(diversity: Double, calibration: Policy.Calibration?, maxPerMaker: Int?, exposure: Policy.ExposureTargets?) {
+    public init(diversity: Double, calibration: Policy.Calibration?, maxPerMaker: Int?, makerShare: Policy.MakerShare? = nil,
+                exposure: Policy.ExposureTargets?) {
         self.diversity = diversity
         self.calibration = calibration
         self.maxPerMaker = maxPerMaker
+        self.makerShare = makerShare
         self.exposure = exposure
     }
 
@@ -51,7 +54,7 @@ public struct GreedySelectionStage: RerankStage {
         var makersOf: [Int: [String]] = [:]
         var groupsOf: [Int: [String]] = [:]
         for entry in remaining {
-            if maxPerMaker != nil {
+            if maxPerMaker != nil || makerShare != nil {
                 makersOf[entry.index] = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
             }
             if let e = exposure { groupsOf[entry.index] = catalogue.values(of: e.attribute, at: entry.index) }
@@ -59,6 +62,22 @@ public struct GreedySelectionStage: RerankStage {
 
         let bonus = exposure.map { exposurePrices($0, delivered: groupExposure, requests: context.ledger.requestCount) } ?? [:]
         let scoreRange = Self.scoreRange(remaining)
+        // Maker ceiling: the exposure of the candidates' makers (only theirs are needed) and of everything.
+        var makerExposure: [String: Double] = [:]
+        var allExposure = 0.0
+        var makerPenalty: [String: Double] = [:]
+        if let cap = makerShare {
+            let makers = Set(makersOf.values.joined())
+            makerExposure = context.ledger.groupExposure(.maker, values: makers)
+            allExposure = context.ledger.totalExposure
+            let requests = context.ledger.requestCount
+            if cap.pricing > 0, requests > 0, allExposure > 0 {
+                let perList = allExposure / Double(requests)
+                for (m, have) in makerExposure where have > cap.max * allExposure {
+                    makerPenalty[m] = cap.pricing * (have - cap.max * allExposure) / perList
+                }
+            }
+        }
 
         let slots = min(context.k, remaining.count)
         for slot in 0..<slots {
@@ -89,10 +108,19 @@ public struct GreedySelectionStage: RerankStage {
             var bestValue = -Double.infinity
             var bestReason: Adjustment?
             var bestPlain = -Double.infinity, pickedPlain = -Double.infinity
+            // Makers already more than `tolerance` above the ceiling sit out this slot while others remain.
+            var overCeiling = Set<String>()
+            if let cap = makerShare {
+                for (m, have) in makerExposure where have + w > (cap.max + cap.tolerance) * (allExposure + w) { overCeiling.insert(m) }
+                if !overCeiling.isEmpty, !remaining.contains(where: { !(makersOf[$0.index] ?? []).contains(where: overCeiling.contains) }) {
+                    overCeiling = []
+                }
+            }
             for (position, entry) in remaining.enumerated() {
                 if let cap = maxPerMaker, let makers = makersOf[entry.index] {
                     if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
                 }
+                if !overCeiling.isEmpty, let makers = makersOf[entry.index], makers.contains(where: overCeiling.contains) { continue }
                 var reason: Adjustment?
                 if let e = exposure {
                     let values = groupsOf[entry.index] ?? catalogue.values(of: e.attribute, at: entry.index)
@@ -121,6 +149,11 @@ public struct GreedySelectionStage: RerankStage {
                     for v in values { price += bonus[v] ?? 0 }
                     value += scoreRange * price / Double(values.count)
                 }
+                if !makerPenalty.isEmpty, let makers = makersOf[entry.index], !makers.isEmpty {
+                    var penalty = 0.0
+                    for m in makers { penalty += makerPenalty[m] ?? 0 }
+                    value -= scoreRange * penalty / Double(makers.count)
+                }
                 bestPlain = max(bestPlain, plain)
                 if value > bestValue {
                     bestValue = value
@@ -130,8 +163,12 @@ public struct GreedySelectionStage: RerankStage {
                 }
             }
             guard bestPosition >= 0 else { break }
-            if bestReason == nil, pickedPlain < bestPlain, let e = exposure {
-                bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
+            if bestReason == nil, pickedPlain < bestPlain {
+                if let e = exposure, !bonus.isEmpty {
+                    bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
+                } else if makerShare != nil {
+                    bestReason = Adjustment(.fairness, "a maker above the exposure ceiling made room")
+                }
             }
             var picked = remaining.remove(at: bestPosition)
             if let r = bestReason { picked.adjustments.append(r) }
@@ -140,6 +177,11 @@ public struct GreedySelectionStage: RerankStage {
             }
             chosen.append(picked)
             for m in catalogue.values(of: .maker, at: picked.index) { makerCounts[m, default: 0] += 1 }
+            if makerShare != nil {
+                let makers = catalogue.values(of: .maker, at: picked.index)
+                for m in makers { makerExposure[m, default: 0] += w / Double(makers.count) }
+                allExposure += w
+            }
             if let cal = calibration {
                 let vs = catalogue.values(of: cal.attribute, at: picked.index)
                 for v in vs { listDistribution[v, default: 0] += 1 / Double(vs.count) }

@@ -18,6 +18,8 @@ public struct Policy: Sendable, Equatable {
     public var diversity: Double
     /// At most this many works by one maker per list (nil = unlimited).
     public var maxPerMaker: Int?
+    /// No maker gets more than this share of all exposure, amortised over requests (nil = unlimited).
+    public var makerShare: MakerShare?
     /// Calibration to the visitor's own mix of interests.
     public var calibration: Calibration?
     /// Exposure targets across groups, amortised over requests.
@@ -26,7 +28,7 @@ public struct Policy: Sendable, Equatable {
     public var rules: [Rule]
 
     public init(name: String, version: Int = 0, note: String? = nil, popularityCorrection: Double = 0,
-                diversity: Double = 0, maxPerMaker: Int? = nil, calibration: Calibration? = nil,
+                diversity: Double = 0, maxPerMaker: Int? = nil, makerShare: MakerShare? = nil, calibration: Calibration? = nil,
                 exposure: ExposureTargets? = nil, rules: [Rule] = []) {
         self.name = name
         self.version = version
@@ -34,6 +36,7 @@ public struct Policy: Sendable, Equatable {
         self.popularityCorrection = popularityCorrection
         self.diversity = diversity
         self.maxPerMaker = maxPerMaker
+        self.makerShare = makerShare
         self.calibration = calibration
         self.exposure = exposure
         self.rules = rules
@@ -47,6 +50,25 @@ public struct Policy: Sendable, Equatable {
         public init(attribute: GroupAttribute, strength: Double) {
             self.attribute = attribute
             self.strength = strength
+        }
+    }
+
+    /// A ceiling on any one maker's share of all exposure, met over many requests like an exposure target: makers
+    /// above it pay an exposure price (their works drop out of the lists where they are least needed), and a maker
+    /// more than `tolerance` above it is skipped while other candidates remain.
+    ///
+    /// Unlike ``maxPerMaker``, which caps every list, a visitor devoted to one painter still sees several of their
+    /// works; the ceiling acts on the collection-wide total.
+    public struct MakerShare: Sendable, Equatable {
+        /// The largest share of exposure (0…1) one maker may receive.
+        public var max: Double
+        public var tolerance: Double
+        /// Gain of the exposure price, as in ``ExposureTargets/pricing``.
+        public var pricing: Double
+        public init(max: Double, tolerance: Double = 0.02, pricing: Double = ExposureTargets.defaultPricing) {
+            self.max = max
+            self.tolerance = tolerance
+            self.pricing = pricing
         }
     }
 

@@ -43,7 +43,7 @@ public struct PolicyEngine: Sendable {
             PopularityCorrectionStage(strength: policy.popularityCorrection),
             BoostStage(boosts: boosts),
             GreedySelectionStage(diversity: policy.diversity, calibration: policy.calibration,
-                                 maxPerMaker: policy.maxPerMaker, exposure: policy.exposure),
+                                 maxPerMaker: policy.maxPerMaker, makerShare: policy.makerShare, exposure: policy.exposure),
             PinStage(pins: pins, filter: filter),
         ]
     }

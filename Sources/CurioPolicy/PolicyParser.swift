@@ -21,7 +21,7 @@ extension Policy {
         }
         let reader = Reader(object: object, path: "")
         let known: Set = ["name", "version", "note", "popularity_correction", "diversity", "max_per_maker",
-                          "calibration", "exposure", "rules"]
+                          "max_maker_share", "calibration", "exposure", "rules"]
         try reader.rejectUnknown(known)
         let name = try nameOverride ?? reader.string("name") ?? "default"
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
@@ -35,6 +35,9 @@ extension Policy {
         if let m = try reader.int("max_per_maker") {
             guard m >= 1 else { throw PolicyError.invalid(path: "max_per_maker", reason: "must be at least 1 (got \(m))") }
             policy.maxPerMaker = m
+        }
+        if let raw = reader.object["max_maker_share"], !(raw is NSNull) {
+            policy.makerShare = try parseMakerShare(raw)
         }
         if let c = try reader.object("calibration") {
             let r = Reader(object: c, path: "calibration")
@@ -55,6 +58,31 @@ extension Policy {
         }
         try policy.validate()
         return policy
+    }
+
+    /// `"max_maker_share": 0.25` or `{"max": 0.25, "tolerance": 0.02, "pricing": 0.1}`.
+    private static func parseMakerShare(_ raw: Any) throws -> MakerShare {
+        let path = "max_maker_share"
+        var share: MakerShare
+        if let number = raw as? NSNumber, !isJSONBoolean(number) {
+            share = MakerShare(max: number.doubleValue)
+        } else if let o = raw as? [String: Any] {
+            let r = Reader(object: o, path: path)
+            try r.rejectUnknown(["max", "tolerance", "pricing"])
+            guard let max = try r.fraction("max") else { throw PolicyError.invalid(path: "\(path).max", reason: "is required") }
+            share = MakerShare(max: max, tolerance: try r.fraction("tolerance") ?? 0.02,
+                               pricing: try r.double("pricing") ?? ExposureTargets.defaultPricing)
+        } else {
+            throw PolicyError.invalid(path: path, reason: "must be a share (0…1) or {\"max\": …, \"tolerance\": …, \"pricing\": …}")
+        }
+        guard share.max > 0, share.max <= 1, share.max.isFinite else {
+            throw PolicyError.invalid(path: path, reason: "must be a share above 0 and at most 1 (got \(share.max))")
+        }
+        guard share.tolerance <= 0.5 else { throw PolicyError.invalid(path: "\(path).tolerance", reason: "must be at most 0.5") }
+        guard share.pricing >= 0, share.pricing <= 10 else {
+            throw PolicyError.invalid(path: "\(path).pricing", reason: "must be between 0 (off) and 10 (got \(share.pricing))")
+        }
+        return share
     }
 
     private static func parseExposure(_ e: [String: Any]) throws -> ExposureTargets {

@@ -179,6 +179,28 @@ struct PolicyEngineTests {
         #expect(share > 0.3 - 0.02 && share < 0.3 + 0.05, "women's share \(share) at pricing \(pricing)")
     }
 
+    @Test func aMakerCeilingHoldsOverTheStreamButNotWithinEachList() {
+        // Maker 0's works score highest for every visitor; no maker may take more than 15% of all exposure.
+        var rng = SeededGenerator(seed: 5)
+        let engine = PolicyEngine(catalogue: catalogue)
+        let policy = Policy(name: "ceiling", makerShare: .init(max: 0.15, tolerance: 0.02))
+        var mostInOneList = 0
+        for _ in 0..<2_000 {
+            let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
+                let star = catalogue.values(of: .maker, at: catalogue.index[item.id]!) == ["agent:0"]
+                return (item.id, Float.random(in: 0...1, using: &rng) + (star ? 0.8 : 0))
+            }
+            let served = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10)).items
+            mostInOneList = max(mostInOneList, served.filter { catalogue.values(of: .maker, at: catalogue.index[$0.id]!) == ["agent:0"] }.count)
+        }
+        let exposure = engine.ledger.groupExposure(.maker)
+        let share = (exposure["agent:0"] ?? 0) / engine.ledger.totalExposure
+        #expect(share <= 0.15 + 0.02, "maker 0's share \(share)")
+        #expect(share >= 0.10, "the ceiling should not starve the maker: \(share)")
+        #expect(mostInOneList >= 3, "a list may still hold several works by the maker (\(mostInOneList))")
+        #expect(exposure.filter { $0.key != "agent:0" }.values.allSatisfy { $0 / engine.ledger.totalExposure <= 0.17 })
+    }
+
     @Test func theExposurePriceSpendsRelevanceWhereItIsCheapest() {
         // Two kinds of visitors alternate. For "sure" visitors the model's men are far ahead of every woman; for
         // "unsure" ones a woman is nearly as good. Both controllers must deliver the target; the priced one should

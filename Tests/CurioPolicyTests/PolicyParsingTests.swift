@@ -42,6 +42,11 @@ struct PolicyParsingTests {
         (#"{"max_per_maker": 0}"#, "max_per_maker"),
         (#"{"diversty": 0.2}"#, "diversty"),
         (#"{"popularity_correction": true}"#, "popularity_correction"),
+        (#"{"max_maker_share": 0}"#, "max_maker_share"),
+        (#"{"max_maker_share": 1.5}"#, "max_maker_share"),
+        (#"{"max_maker_share": {"max": 0.2, "ceiling": 3}}"#, "max_maker_share.ceiling"),
+        (#"{"max_maker_share": {"tolerance": 0.1}}"#, "max_maker_share.max"),
+        (#"{"exposure": {"attribute": "maker_gender", "targets": {"Female": 0.4}, "pricing": -1}}"#, "exposure.pricing"),
     ])
     func rejects(json: String, field: String) {
         do {
@@ -52,6 +57,16 @@ struct PolicyParsingTests {
         } catch {
             Issue.record("unexpected error \(error)")
         }
+    }
+
+    @Test func makerCeilingsAndExposurePricesParseInBothForms() throws {
+        let short = try Policy.parse(Data(#"{"max_maker_share": 0.25}"#.utf8), source: "test")
+        #expect(short.makerShare == Policy.MakerShare(max: 0.25))
+        let long = try Policy.parse(Data(#"{"max_maker_share": {"max": 0.3, "tolerance": 0.05, "pricing": 0.5}, "exposure": {"attribute": "maker_gender", "targets": {"Female": 0.3}, "pricing": 0}}"#.utf8), source: "test")
+        #expect(long.makerShare == Policy.MakerShare(max: 0.3, tolerance: 0.05, pricing: 0.5))
+        #expect(long.exposure?.pricing == 0)
+        #expect(try Policy.parse(Data(#"{"exposure": {"attribute": "maker_gender", "targets": {"Female": 0.3}}}"#.utf8), source: "test")
+            .exposure?.pricing == Policy.ExposureTargets.defaultPricing)
     }
 
     @Test func notJSONIsMalformed() {

@@ -93,6 +93,7 @@ public final class PolicyLibrary: Sendable {
     private func summary(_ policy: Policy) -> PolicySummary {
         var parts: [String] = []
         if let m = policy.maxPerMaker { parts.append("at most \(m) per maker") }
+        if let m = policy.makerShare { parts.append("no maker above \(Int((m.max * 100).rounded()))% of exposure") }
         if let e = policy.exposure {
             for (group, share) in e.targets.sorted(by: { $0.key < $1.key }) {
                 if let min = share.min { parts.append("\(e.attribute.name)=\(group) ≥ \(Int((min * 100).rounded()))%") }
