@@ -167,7 +167,7 @@ public struct GreedySelectionStage: RerankStage {
                 if let e = exposure, !bonus.isEmpty {
                     bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
                 } else if makerShare != nil {
-                    bestReason = Adjustment(.fairness, "a maker above the exposure ceiling made room")
+                    bestReason = Adjustment(.makerCap, "a maker above the exposure ceiling made room")
                 }
             }
             var picked = remaining.remove(at: bestPosition)

@@ -101,7 +101,7 @@ import Testing
         #expect((evaluate.json["fidelity"] as? [String: Any])?.keys.sorted() == ["itemknn", "popularity"])
         let policy = try #require((evaluate.json["policy"] as? [[String: Any]])?.first)
         #expect(((policy["variants"] as? [[String: Any]]) ?? []).compactMap { $0["name"] as? String }
-                == ["model", "policy", "only:max_per_maker", "only:exposure"])
+                == ["model", "policy", "only:max_maker_share", "only:exposure"])
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("Explanation fidelity") && html.contains("<svg"))
         #expect(try cli.run(["evaluate", "--models", "itemknn", "--report", "/no/such/folder/x.html"]).status == 73)

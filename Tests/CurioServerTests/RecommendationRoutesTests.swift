@@ -125,7 +125,7 @@ import Testing
         #expect(metrics.object["requests"] as? Int == 3)
         let groups = try #require(metrics.object["groups"] as? [[String: Any]])
         let female = try #require(groups.first { $0["attribute"] as? String == "maker_gender" && $0["value"] as? String == "Female" })
-        #expect(female["target_min"] as? Double == 0.4)
+        #expect(female["target_min"] as? Double == 0.25)
         #expect(female["within_target"] is Bool)
     }
 }

@@ -18,16 +18,17 @@ public final class PolicyLibrary: Sendable {
     /// The name that switches policies off.
     public static let noneName = "none"
 
-    /// The built-in default policy, identical to `data/policies/default.json` (a test checks it): women artists get at
-    /// least 40% of exposure, at most two works by one maker per list.
+    /// The built-in default policy, identical to `data/policies/default.json` (a test checks it): works by women get at
+    /// least 25% of exposure and no maker more than 20% of it, both amortised over requests — on the Tate collection
+    /// with simulated visitors this costs 8% of NDCG@10 (docs/policies.md has the trade-off for other targets).
     public static let builtInDefault = """
         {
           "name": "default",
-          "note": "Breadth first: women artists get at least 40% of exposure (over works whose makers' gender is recorded), at most two works by one maker per list.",
-          "max_per_maker": 2,
+          "note": "Breadth first: works by women get at least 25% of exposure (over works whose makers' gender is recorded) and no maker gets more than 20% of all exposure, both met over many requests.",
+          "max_maker_share": 0.2,
           "exposure": {
             "attribute": "maker_gender",
-            "targets": {"Female": {"min": 0.4}},
+            "targets": {"Female": {"min": 0.25}},
             "tolerance": 0.01
           }
         }
