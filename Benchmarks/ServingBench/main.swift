@@ -177,6 +177,7 @@ do {
     result("female_share_none", before.tally.femaleShare)
     result("female_share_default", after.tally.femaleShare)
     result("female_target", target)
+    result("maker_ceiling", try service.policies.resolve(nil)?.makerShare?.max ?? 1)
     result("latency_p50_none_ms", percentile(before.latencies, 0.5))
     result("latency_p99_none_ms", percentile(before.latencies, 0.99))
     result("latency_p50_default_ms", percentile(after.latencies, 0.5))
