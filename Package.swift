@@ -54,7 +54,7 @@ let package = Package(
         .target(name: "CurioMultimodal", dependencies: ["CurioCore", "CurioMath"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioGraph", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioRecommend"]),
-        .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath"]),
+        .target(name: "CurioPolicy", dependencies: ["CurioCore", "CurioMath", "CurioJSON"]),
         .target(name: "CurioDialogue", dependencies: ["CurioCore"]),
         .target(name: "CurioVisits", dependencies: ["CurioCore", "CurioMath", "CurioRecommend", "CurioJSON"]),
         .target(name: "CurioKit", dependencies: [

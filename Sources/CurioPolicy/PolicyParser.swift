@@ -1,4 +1,5 @@
 import CurioCore
+import CurioJSON
 import Foundation
 
 extension Policy {
@@ -10,13 +11,13 @@ extension Policy {
     ///   - nameOverride: the name from the URL, which wins over the document's `name`.
     /// - Throws: ``PolicyError`` naming the JSON path of the first problem found.
     public static func parse(_ data: Data, source: String, nameOverride: String? = nil) throws -> Policy {
-        let root: Any
+        let root: JSONValue
         do {
-            root = try JSONSerialization.jsonObject(with: data)
+            root = try JSONParser.parse(data)
         } catch {
-            throw PolicyError.malformed(source: source, reason: "not JSON (\((error as NSError).localizedDescription))")
+            throw PolicyError.malformed(source: source, reason: "not JSON (\(error))")
         }
-        guard let object = root as? [String: Any] else {
+        guard let object = root.object else {
             throw PolicyError.malformed(source: source, reason: "the top level must be a JSON object")
         }
         let reader = Reader(object: object, path: "")
@@ -36,7 +37,7 @@ extension Policy {
             guard m >= 1 else { throw PolicyError.invalid(path: "max_per_maker", reason: "must be at least 1 (got \(m))") }
             policy.maxPerMaker = m
         }
-        if let raw = reader.object["max_maker_share"], !(raw is NSNull) {
+        if let raw = reader.object["max_maker_share"], !raw.isNull {
             policy.makerShare = try parseMakerShare(raw)
         }
         if let c = try reader.object("calibration") {
@@ -50,7 +51,7 @@ extension Policy {
         }
         if let rules = try reader.array("rules") {
             policy.rules = try rules.enumerated().map { i, raw in
-                guard let o = raw as? [String: Any] else {
+                guard let o = raw.object else {
                     throw PolicyError.invalid(path: "rules[\(i)]", reason: "must be an object")
                 }
                 return try parseRule(o, path: "rules[\(i)]")
@@ -61,12 +62,12 @@ extension Policy {
     }
 
     /// `"max_maker_share": 0.25` or `{"max": 0.25, "tolerance": 0.02, "pricing": 0.1}`.
-    private static func parseMakerShare(_ raw: Any) throws -> MakerShare {
+    private static func parseMakerShare(_ raw: JSONValue) throws -> MakerShare {
         let path = "max_maker_share"
         var share: MakerShare
-        if let number = raw as? NSNumber, !isJSONBoolean(number) {
-            share = MakerShare(max: number.doubleValue)
-        } else if let o = raw as? [String: Any] {
+        if let number = raw.number {
+            share = MakerShare(max: number)
+        } else if let o = raw.object {
             let r = Reader(object: o, path: path)
             try r.rejectUnknown(["max", "tolerance", "pricing"])
             guard let max = try r.fraction("max") else { throw PolicyError.invalid(path: "\(path).max", reason: "is required") }
@@ -85,7 +86,7 @@ extension Policy {
         return share
     }
 
-    private static func parseExposure(_ e: [String: Any]) throws -> ExposureTargets {
+    private static func parseExposure(_ e: [String: JSONValue]) throws -> ExposureTargets {
         let r = Reader(object: e, path: "exposure")
         try r.rejectUnknown(["attribute", "targets", "tolerance", "denominator", "pricing"])
         let attribute = try r.requiredAttribute("attribute")
@@ -95,11 +96,11 @@ extension Policy {
         var targets: [String: ExposureTargets.Share] = [:]
         for (value, spec) in raw {
             let path = "exposure.targets.\(value)"
-            if let number = spec as? NSNumber, !isJSONBoolean(number) {
-                targets[value] = .init(min: number.doubleValue)
+            if let number = spec.number {
+                targets[value] = .init(min: number)
                 continue
             }
-            guard let o = spec as? [String: Any] else {
+            guard let o = spec.object else {
                 throw PolicyError.invalid(path: path, reason: "must be a share (0…1) or {\"min\": …, \"max\": …}")
             }
             let sr = Reader(object: o, path: path)
@@ -122,7 +123,7 @@ extension Policy {
                                denominator: denominator, pricing: pricing)
     }
 
-    private static func parseRule(_ o: [String: Any], path: String) throws -> Rule {
+    private static func parseRule(_ o: [String: JSONValue], path: String) throws -> Rule {
         let r = Reader(object: o, path: path)
         guard let type = try r.string("type") else {
             throw PolicyError.invalid(path: "\(path).type", reason: "is required (pin, ban, boost, require_open_licence, campaign)")
@@ -230,7 +231,7 @@ extension Policy {
 
 /// Reads typed fields from a JSON object, naming the JSON path in errors.
 private struct Reader {
-    let object: [String: Any]
+    let object: [String: JSONValue]
     let path: String
 
     private func p(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -242,17 +243,17 @@ private struct Reader {
     }
 
     func string(_ key: String) throws -> String? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let s = v as? String else { throw PolicyError.invalid(path: p(key), reason: "must be a string") }
+        guard let v = object[key], !v.isNull else { return nil }
+        guard let s = v.string else { throw PolicyError.invalid(path: p(key), reason: "must be a string") }
         return s
     }
 
     func double(_ key: String) throws -> Double? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let n = v as? NSNumber, !isJSONBoolean(n), n.doubleValue.isFinite else {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard let n = v.number, n.isFinite else {
             throw PolicyError.invalid(path: p(key), reason: "must be a number")
         }
-        return n.doubleValue
+        return n
     }
 
     func int(_ key: String) throws -> Int? {
@@ -267,15 +268,15 @@ private struct Reader {
         return d
     }
 
-    func object(_ key: String) throws -> [String: Any]? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let o = v as? [String: Any] else { throw PolicyError.invalid(path: p(key), reason: "must be an object") }
+    func object(_ key: String) throws -> [String: JSONValue]? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard let o = v.object else { throw PolicyError.invalid(path: p(key), reason: "must be an object") }
         return o
     }
 
-    func array(_ key: String) throws -> [Any]? {
-        guard let v = object[key], !(v is NSNull) else { return nil }
-        guard let a = v as? [Any] else { throw PolicyError.invalid(path: p(key), reason: "must be an array") }
+    func array(_ key: String) throws -> [JSONValue]? {
+        guard let v = object[key], !v.isNull else { return nil }
+        guard let a = v.array else { throw PolicyError.invalid(path: p(key), reason: "must be an array") }
         return a
     }
 
@@ -320,13 +321,9 @@ private struct Reader {
             throw PolicyError.invalid(path: p("items"), reason: "must be a non-empty array of item ids")
         }
         return .items(try list.enumerated().map { i, v in
-            guard let s = v as? String, !s.isEmpty else { throw PolicyError.invalid(path: p("items[\(i)]"), reason: "must be an item id") }
+            guard let s = v.string, !s.isEmpty else { throw PolicyError.invalid(path: p("items[\(i)]"), reason: "must be an item id") }
             return ItemID(s)
         })
     }
 }
 
-/// JSONSerialization gives booleans as NSNumber too; they must not pass for numbers.
-private func isJSONBoolean(_ n: NSNumber) -> Bool {
-    String(cString: n.objCType) == "c"
-}

@@ -1,3 +1,4 @@
+import CurioJSON
 import Foundation
 import Synchronization
 
@@ -48,10 +49,13 @@ public final class PolicyRegistry: Sendable {
             policy.version = (s.active[name]?.version ?? 0) + 1
             if let directory {
                 let url = directory.appendingPathComponent("\(name).v\(policy.version).json")
-                var object = (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-                object["name"] = name
-                object["version"] = policy.version
-                let bytes = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+                // The document as the curator wrote it, with the name and version it was activated under.
+                var object = (try? JSONParser.parse(data))?.object ?? [:]
+                object["name"] = .string(name)
+                object["version"] = .number(Double(policy.version))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                let bytes = try encoder.encode(JSONValue.object(object))
                 try bytes.write(to: url, options: .atomic)
             }
             s.active[name] = policy
