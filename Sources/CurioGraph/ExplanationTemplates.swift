@@ -1,3 +1,4 @@
+import CurioCore
 /// Sentences for explanations, kept apart from the logic that chooses evidence.
 ///
 /// Each language has a frame for evidence that connects to one of the visitor's items
@@ -61,7 +62,7 @@ public struct ExplanationTemplates: Sendable, Hashable {
         let evidence = phrases.joined(separator: lang.joiner)
         if let likedTitle {
             // The frame sets the title in Markdown italics: its own asterisks are escaped.
-            let escaped = likedTitle.contains("*") ? likedTitle.replacingOccurrences(of: "*", with: "\\*") : likedTitle
+            let escaped = MarkdownItalics.escaped(likedTitle)
             return lang.frame.replacingAll("{liked}", with: escaped).replacingAll("{evidence}", with: evidence)
         }
         return lang.frameWithoutItem.replacingAll("{evidence}", with: evidence)

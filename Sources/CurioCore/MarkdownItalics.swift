@@ -1,14 +1,19 @@
-/// Titles in the guide's replies are set in Markdown italics (`*The Shipwreck*`). Catalogue titles may contain an
-/// asterisk themselves (Tate has *Lecture Diagram 40\*: Perspective Method for a Circle*), so the asterisk is
-/// escaped inside the span, and readers of replies (the grounding checks) undo the escape.
-enum MarkdownItalics {
+/// Titles in explanations and the guide's replies are set in Markdown italics (`*The Shipwreck*`). Catalogue titles
+/// may contain an asterisk themselves (Tate has *Lecture Diagram 40\*: Perspective Method for a Circle*), so the
+/// asterisk is escaped inside the span, and readers of replies (the grounding checks) undo the escape.
+public enum MarkdownItalics {
+    /// `title` with its own asterisks escaped, to place inside an italic span.
+    public static func escaped(_ title: String) -> String {
+        title.contains("*") ? title.replacingOccurrences(of: "*", with: "\\*") : title
+    }
+
     /// `title` in italics, with its own asterisks escaped.
-    static func italic(_ title: String) -> String {
-        "*" + title.replacingOccurrences(of: "*", with: "\\*") + "*"
+    public static func italic(_ title: String) -> String {
+        "*" + escaped(title) + "*"
     }
 
     /// The contents of every italic span in `text`, unescaped, in order.
-    static func spans(in text: some StringProtocol) -> [String] {
+    public static func spans(in text: some StringProtocol) -> [String] {
         var out: [String] = []
         var current: String?
         var escaped = false
