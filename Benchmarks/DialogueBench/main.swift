@@ -63,6 +63,13 @@ do {
         ratio (success within 10, guide / baseline): \(String(format: "%.2f", result.successWithin10 / max(1e-9, result.baselineSuccessWithin10)))×
         """)
     for example in result.hallucinationExamples { print("  audit: \(example)") }
+    print("\nwhere a reply's time goes (ms)    p50      p95      mean of the slowest 5 %")
+    for s in result.stages {
+        print("  " + s.stage.padding(toLength: 30, withPad: " ", startingAt: 0)
+              + String(format: "%7.2f  %7.2f  %7.2f", s.p50ms, s.p95ms, s.tailMeanMs))
+    }
+    print("slowest replies:")
+    for line in result.slowestReplies { print("  " + line) }
 } catch {
     log("curio-bench-dialogue: \(error)")
     exit(70)

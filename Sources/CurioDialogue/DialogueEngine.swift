@@ -39,6 +39,14 @@ public struct DialogueEngine: Sendable {
     ///   - item: an object given as the query ("more like this"), e.g. from a scan or a photo matched to the collection.
     ///   - state: the conversation, updated in place.
     public func respond(to message: String, item: ItemID? = nil, state: inout DialogueState, now: Date = Date()) -> Reply {
+        var timings = ReplyTimings()
+        return respond(to: message, item: item, state: &state, now: now, timings: &timings)
+    }
+
+    /// Answers one message, recording where the time went.
+    /// - Parameter timings: milliseconds per stage are added to it.
+    public func respond(to message: String, item: ItemID? = nil, state: inout DialogueState, now: Date = Date(),
+                        timings: inout ReplyTimings) -> Reply {
         state.turns += 1
         state.updatedAt = now
         var log: [String] = []
@@ -50,25 +58,27 @@ public struct DialogueEngine: Sendable {
         }
 
         // A pending question may be answered by this message.
-        var answered = false
-        if let question = state.pendingQuestion {
-            if let option = resolveAnswer(message, to: question) {
-                if let c = option { addConstraint(c, replaceSameKind: false, state: &state) }
-                state.pendingQuestion = nil
-                answered = true
-            } else {
-                state.pendingQuestion = nil
+        let (u, referenced) = timings.measure(.understanding) { () -> (Understanding, [ItemID]) in
+            var answered = false
+            if let question = state.pendingQuestion {
+                if let option = resolveAnswer(message, to: question) {
+                    if let c = option { addConstraint(c, replaceSameKind: false, state: &state) }
+                    state.pendingQuestion = nil
+                    answered = true
+                } else {
+                    state.pendingQuestion = nil
+                }
             }
-        }
 
-        var u = interpreter.interpret(message, hasContext: state.hasContext || answered)
-        if answered && (u.intent == .find || u.intent == .help || u.intent == .greet) && u.constraints.isEmpty {
-            u.intent = .refine
+            var u = interpreter.interpret(message, hasContext: state.hasContext || answered)
+            if answered && (u.intent == .find || u.intent == .help || u.intent == .greet) && u.constraints.isEmpty {
+                u.intent = .refine
+            }
+            if item != nil && (u.intent == .find || u.intent == .help) && u.constraints.isEmpty {
+                u.intent = .refine
+            }
+            return (u, resolve(u.references, state: state))
         }
-        if item != nil && (u.intent == .find || u.intent == .help) && u.constraints.isEmpty {
-            u.intent = .refine
-        }
-        let referenced = resolve(u.references, state: state)
         if let first = referenced.first { state.focus = first }
 
         switch u.intent {
@@ -83,8 +93,7 @@ public struct DialogueEngine: Sendable {
                 return reply(state, u.intent, "Which one? Say \"the first\", \"the second\" or name the work.", log: log)
             }
             log.append("explain(\(target))")
-            var reasons = matchSentences(f, state: state)
-            reasons += tools.explain(item: target, liked: state.liked)
+            var reasons = timings.measure(.explanation) { matchSentences(f, state: state) + tools.explain(item: target, liked: state.liked) }
             if reasons.isEmpty { reasons = ["It is one of the closest matches to your request in the collection."] }
             let item = replyItem(f, because: reasons)
             let text = "\(MarkdownItalics.italic(f.title)): " + reasons.joined(separator: " ")
@@ -147,10 +156,10 @@ public struct DialogueEngine: Sendable {
         case .more:
             state.pageOffset += settings.listSize
         case .find, .refine:
-            apply(u, referenced: referenced, state: &state)
+            timings.measure(.understanding) { apply(u, referenced: referenced, state: &state) }
             state.pageOffset = 0
         }
-        return recommendOrAsk(state: &state, understanding: u, log: &log)
+        return recommendOrAsk(state: &state, understanding: u, log: &log, timings: &timings)
     }
 
     static let helpText = """
@@ -263,10 +272,10 @@ public struct DialogueEngine: Sendable {
     }
 
     /// Candidates satisfying the state, best first; relaxes the oldest constraints when nothing matches.
-    func rank(state: DialogueState, log: inout [String]) -> (candidates: [Candidate], relaxed: [String]) {
+    func rank(state: DialogueState, log: inout [String], timings: inout ReplyTimings) -> (candidates: [Candidate], relaxed: [String]) {
         var working = state
         var relaxed: [String] = []
-        var filtered = filter(working)
+        var filtered = timings.measure(.filter) { filter(working) }
         while filtered.isEmpty, !working.constraints.isEmpty || !working.critiques.isEmpty {
             if !working.critiques.isEmpty {
                 let c = working.critiques.removeFirst()
@@ -274,7 +283,7 @@ public struct DialogueEngine: Sendable {
             } else {
                 relaxed.append("\"" + describe(working.constraints.removeFirst()) + "\"")
             }
-            filtered = filter(working)
+            filtered = timings.measure(.filter) { filter(working) }
         }
         // Scores: text relevance, closeness to liked objects and critique anchors, a light popularity prior.
         var scores = [Float](repeating: 0, count: catalogue.items.count)
@@ -285,29 +294,35 @@ public struct DialogueEngine: Sendable {
         let query = ([working.freeText] + positives).joined(separator: " ").trimmingCharacters(in: .whitespaces)
         if !query.isEmpty {
             log.append("search(\"\(query)\")")
-            add(tools.search(query, k: 2_000), weight: 1, into: &scores)
+            let hits = timings.measure(.search) { tools.search(query, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1, into: &scores) }
         }
         if !working.liked.isEmpty {
             log.append("recommend(liked: \(working.liked.count))")
-            add(tools.recommend(liked: working.liked, disliked: working.disliked, k: 2_000), weight: 1.5, into: &scores)
+            let hits = timings.measure(.recommend) { tools.recommend(liked: working.liked, disliked: working.disliked, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1.5, into: &scores) }
         }
         for anchor in Set(working.critiques.map(\.reference)) {
             log.append("similar(\(anchor))")
-            add(tools.similar(to: anchor, k: 2_000), weight: 1, into: &scores)
+            let hits = timings.measure(.similar) { tools.similar(to: anchor, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1, into: &scores) }
         }
         let wantsObscure = working.critiques.contains { $0.critique == .lessFamous }
         let maxPop = postings.maxPopularity
-        var result: [Candidate] = []
-        result.reserveCapacity(filtered.count)
-        for i in filtered {
-            var s = scores[i]
-            if maxPop > 0 {
-                let p = Float(log1p(catalogue.items[i].popularity) / log1p(maxPop))
-                s += (wantsObscure ? -0.2 : 0.1) * p
+        let result = timings.measure(.scoring) { () -> [Candidate] in
+            var result: [Candidate] = []
+            result.reserveCapacity(filtered.count)
+            for i in filtered {
+                var s = scores[i]
+                if maxPop > 0 {
+                    let p = Float(log1p(catalogue.items[i].popularity) / log1p(maxPop))
+                    s += (wantsObscure ? -0.2 : 0.1) * p
+                }
+                result.append(Candidate(index: i, score: s))
             }
-            result.append(Candidate(index: i, score: s))
+            result.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+            return result
         }
-        result.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
         return (result, relaxed)
     }
 
@@ -403,13 +418,15 @@ public struct DialogueEngine: Sendable {
 
     // MARK: Replies
 
-    private func recommendOrAsk(state: inout DialogueState, understanding u: Understanding, log: inout [String]) -> Reply {
-        let (ranked, relaxed) = rank(state: state, log: &log)
+    private func recommendOrAsk(state: inout DialogueState, understanding u: Understanding, log: inout [String],
+                                timings: inout ReplyTimings) -> Reply {
+        let (ranked, relaxed) = rank(state: state, log: &log, timings: &timings)
         let positiveCount = state.constraints.filter(\.include).count
         if (u.intent == .find || u.intent == .refine), ranked.count > settings.askThreshold,
            state.askedAttributes.count < settings.maxQuestions, state.liked.isEmpty, positiveCount < 2, relaxed.isEmpty,
-           let question = planner.bestQuestion(candidates: ranked.prefix(2_000).map { catalogue.items[$0.index] },
-                                               exclude: state.askedAttributes) {
+           let question = timings.measure(.question, {
+               planner.bestQuestion(candidates: ranked.prefix(2_000).map { catalogue.items[$0.index] }, exclude: state.askedAttributes)
+           }) {
             state.pendingQuestion = question
             state.askedAttributes.append(question.attribute)
             log.append("ask(\(question.attribute))")
@@ -426,14 +443,16 @@ public struct DialogueEngine: Sendable {
         }
         var items: [ReplyItem] = []
         var lines: [String] = []
-        for (n, c) in page.enumerated() {
-            let f = catalogue.items[c.index]
-            var because = matchSentences(f, state: state)
-            if !state.liked.isEmpty { because += tools.explain(item: f.id, liked: state.liked) }
-            if because.isEmpty { because = ["It is among the closest matches to your words in the collection."] }
-            items.append(replyItem(f, because: because))
-            let makers = f.makers.map(\.label).joined(separator: " and ")
-            lines.append("\(n + 1). \(MarkdownItalics.italic(f.title))" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
+        timings.measure(.explanation) {
+            for (n, c) in page.enumerated() {
+                let f = catalogue.items[c.index]
+                var because = matchSentences(f, state: state)
+                if !state.liked.isEmpty { because += tools.explain(item: f.id, liked: state.liked) }
+                if because.isEmpty { because = ["It is among the closest matches to your words in the collection."] }
+                items.append(replyItem(f, because: because))
+                let makers = f.makers.map(\.label).joined(separator: " and ")
+                lines.append("\(n + 1). \(MarkdownItalics.italic(f.title))" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
+            }
         }
         state.lastList = items.map(\.id)
         state.shown.append(contentsOf: items.map(\.id))

@@ -115,6 +115,20 @@ public struct DialogueEvaluation: Sendable, Codable {
     /// The first problems the audit found (conversation, turn, problem), so that each can be looked into.
     public var hallucinationExamples: [String] = []
     public var replies: Int
+    /// Per stage of a reply (``ReplyTimings/Stage``): median and 95th percentile over all replies, and the mean
+    /// over the slowest 5 % of replies — where the tail's time goes.
+    public var stages: [StageLatency] = []
+    /// The slowest replies (conversation, turn, message, milliseconds per stage), slowest first.
+    public var slowestReplies: [String] = []
+
+    /// Latency of one stage of the reply path, in milliseconds.
+    public struct StageLatency: Sendable, Codable, Equatable {
+        public var stage: String
+        public var p50ms: Double
+        public var p95ms: Double
+        /// Mean over the replies at or above the overall 95th percentile.
+        public var tailMeanMs: Double
+    }
 
     /// Runs `count` simulated conversations with targets drawn (seeded) from objects that have subjects.
     public static func run(engine: DialogueEngine, count: Int, maxTurns: Int = 10, seed: UInt64 = 1) -> DialogueEvaluation {
@@ -124,6 +138,7 @@ public struct DialogueEvaluation: Sendable, Codable {
         var successes5 = 0, successes10 = 0, turnsSum = 0
         var base5 = 0, base10 = 0, baseTurnsSum = 0, baseSuccesses = 0
         var latencies: [Double] = []
+        var timed: [(total: Double, timings: ReplyTimings, label: String)] = []
         var hallucinations = 0, replies = 0
         var examples: [String] = []
         let check = OfflineGroundingAudit(catalogue: catalogue)
@@ -137,9 +152,12 @@ public struct DialogueEvaluation: Sendable, Codable {
             var foundAt: Int?
             for turn in 1...maxTurns {
                 guard let m = message else { break }
+                var timings = ReplyTimings()
                 let start = DispatchTime.now().uptimeNanoseconds
-                let reply = engine.respond(to: m, state: &state)
-                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                let reply = engine.respond(to: m, state: &state, timings: &timings)
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                latencies.append(elapsed)
+                timed.append((elapsed, timings, "conversation \(n), turn \(turn), \(reply.intent.rawValue)\(reply.question != nil ? " (asked)" : ""), \"\(m)\""))
                 replies += 1
                 let problems = check.problems(in: reply)
                 hallucinations += problems.count
@@ -166,13 +184,26 @@ public struct DialogueEvaluation: Sendable, Codable {
         }
         latencies.sort()
         func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        let tailFrom = pct(0.95)
+        let tail = timed.filter { $0.total >= tailFrom }
+        let stages = ReplyTimings.Stage.allCases.map { stage -> StageLatency in
+            let values = timed.map { $0.timings[stage] }.sorted()
+            func p(_ q: Double) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * q))] }
+            return StageLatency(stage: stage.name, p50ms: p(0.5), p95ms: p(0.95),
+                                tailMeanMs: tail.isEmpty ? 0 : tail.map { $0.timings[stage] }.reduce(0, +) / Double(tail.count))
+        }
+        let slowest = timed.sorted { $0.total > $1.total }.prefix(10).map { entry in
+            String(format: "%.1f ms ", entry.total) + entry.label + ": "
+                + ReplyTimings.Stage.allCases.filter { entry.timings[$0] >= 0.05 }
+                    .map { "\($0.name) " + String(format: "%.1f", entry.timings[$0]) }.joined(separator: ", ")
+        }
         let c = Double(max(1, count))
         return DialogueEvaluation(conversations: count, successWithin5: Double(successes5) / c, successWithin10: Double(successes10) / c,
                                   meanTurnsToSuccess: successes10 > 0 ? Double(turnsSum) / Double(successes10) : 0,
                                   baselineSuccessWithin5: Double(base5) / c, baselineSuccessWithin10: Double(base10) / c,
                                   baselineMeanTurnsToSuccess: baseSuccesses > 0 ? Double(baseTurnsSum) / Double(baseSuccesses) : 0,
                                   latencyP50ms: pct(0.5), latencyP95ms: pct(0.95), hallucinations: hallucinations,
-                                  hallucinationExamples: examples, replies: replies)
+                                  hallucinationExamples: examples, replies: replies, stages: stages, slowestReplies: Array(slowest))
     }
 }
 
