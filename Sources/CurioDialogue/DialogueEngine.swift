@@ -22,6 +22,8 @@ public struct DialogueEngine: Sendable {
     public var planner: QuestionPlanner
     /// Which catalogue positions match each entity, built once.
     let postings: EntityPostings
+    /// The question planner's attribute values per catalogue position, built once.
+    let attributes: QuestionAttributes
 
     public init(catalogue: DialogueCatalogue, linker: EntityLinker? = nil, tools: (any DialogueTools)? = nil,
                 settings: Settings = Settings(), planner: QuestionPlanner = QuestionPlanner()) {
@@ -29,6 +31,7 @@ public struct DialogueEngine: Sendable {
         self.interpreter = MessageInterpreter(linker: linker ?? EntityLinker(catalogue: catalogue), catalogue: catalogue)
         self.tools = tools ?? CatalogueTools(catalogue: catalogue)
         self.postings = EntityPostings(catalogue: catalogue)
+        self.attributes = QuestionAttributes(items: catalogue.items)
         self.settings = settings
         self.planner = planner
     }
@@ -271,8 +274,10 @@ public struct DialogueEngine: Sendable {
         var score: Float
     }
 
-    /// Candidates satisfying the state, best first; relaxes the oldest constraints when nothing matches.
-    func rank(state: DialogueState, log: inout [String], timings: inout ReplyTimings) -> (candidates: [Candidate], relaxed: [String]) {
+    /// The best `limit` candidates satisfying the state, best first, and how many satisfy it in all; relaxes the
+    /// oldest constraints when nothing matches.
+    func rank(state: DialogueState, limit: Int, log: inout [String], timings: inout ReplyTimings)
+        -> (candidates: [Candidate], total: Int, relaxed: [String]) {
         var working = state
         var relaxed: [String] = []
         var filtered = timings.measure(.filter) { filter(working) }
@@ -310,20 +315,20 @@ public struct DialogueEngine: Sendable {
         let wantsObscure = working.critiques.contains { $0.critique == .lessFamous }
         let maxPop = postings.maxPopularity
         let result = timings.measure(.scoring) { () -> [Candidate] in
-            var result: [Candidate] = []
-            result.reserveCapacity(filtered.count)
+            // Only the best `limit` are ever looked at (a page, or the planner's sample): select them with a heap
+            // instead of sorting every candidate. The order is total (score, then position), so the selection is
+            // exactly the sorted list's prefix.
+            var best = BestCandidates(limit: limit)
             for i in filtered {
                 var s = scores[i]
                 if maxPop > 0 {
-                    let p = Float(log1p(catalogue.items[i].popularity) / log1p(maxPop))
-                    s += (wantsObscure ? -0.2 : 0.1) * p
+                    s += (wantsObscure ? -0.2 : 0.1) * postings.popularityPrior[i]
                 }
-                result.append(Candidate(index: i, score: s))
+                best.offer(Candidate(index: i, score: s))
             }
-            result.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-            return result
+            return best.sorted()
         }
-        return (result, relaxed)
+        return (result, filtered.count, relaxed)
     }
 
     /// Adds reciprocal-rank scores (robust to each tool's scale).
@@ -418,14 +423,20 @@ public struct DialogueEngine: Sendable {
 
     // MARK: Replies
 
+    /// How many of the best candidates the question planner weighs.
+    static let questionSample = 2_000
+
     private func recommendOrAsk(state: inout DialogueState, understanding u: Understanding, log: inout [String],
                                 timings: inout ReplyTimings) -> Reply {
-        let (ranked, relaxed) = rank(state: state, log: &log, timings: &timings)
         let positiveCount = state.constraints.filter(\.include).count
-        if (u.intent == .find || u.intent == .refine), ranked.count > settings.askThreshold,
-           state.askedAttributes.count < settings.maxQuestions, state.liked.isEmpty, positiveCount < 2, relaxed.isEmpty,
+        let mayAsk = (u.intent == .find || u.intent == .refine) && state.askedAttributes.count < settings.maxQuestions
+            && state.liked.isEmpty && positiveCount < 2
+        let needed = max(state.pageOffset + settings.listSize, mayAsk ? Self.questionSample : 0)
+        let (ranked, total, relaxed) = rank(state: state, limit: needed, log: &log, timings: &timings)
+        if mayAsk, total > settings.askThreshold, relaxed.isEmpty,
            let question = timings.measure(.question, {
-               planner.bestQuestion(candidates: ranked.prefix(2_000).map { catalogue.items[$0.index] }, exclude: state.askedAttributes)
+               planner.bestQuestion(positions: ranked.prefix(Self.questionSample).map(\.index), of: total, in: attributes,
+                                    exclude: state.askedAttributes)
            }) {
             state.pendingQuestion = question
             state.askedAttributes.append(question.attribute)
@@ -461,7 +472,7 @@ public struct DialogueEngine: Sendable {
         if !relaxed.isEmpty {
             text += "Nothing in the collection matched everything, so I left out " + relaxed.joined(separator: " and ") + ". "
         }
-        text += ranked.count > page.count ? "Here are \(page.count) of \(ranked.count) matches:\n" : "Here is what I found:\n"
+        text += total > page.count ? "Here are \(page.count) of \(total) matches:\n" : "Here is what I found:\n"
         text += lines.joined(separator: "\n")
         return reply(state, u.intent, text, items: items, log: log)
     }
@@ -611,6 +622,8 @@ struct EntityPostings: Sendable {
     let hasColourData: Bool
     /// The largest popularity in the catalogue.
     let maxPopularity: Double
+    /// log(1 + popularity) / log(1 + the largest popularity), per position (0 when nothing was viewed).
+    let popularityPrior: [Float]
 
     init(catalogue: DialogueCatalogue) {
         var lists: [EntityRef.Kind: [String: [Int32]]] = [:]
@@ -620,6 +633,8 @@ struct EntityPostings: Sendable {
             lists[kind, default: [:]][id, default: []].append(position)
         }
         var colours = false, maxPop = 0.0
+        for f in catalogue.items { maxPop = max(maxPop, f.popularity) }
+        popularityPrior = catalogue.items.map { maxPop > 0 ? Float(log1p($0.popularity) / log1p(maxPop)) : 0 }
         for (i, f) in catalogue.items.enumerated() {
             for m in f.makers { add(.maker, m.id, i) }
             for s in f.subjects { add(.subject, s.id, i) }
@@ -629,7 +644,6 @@ struct EntityPostings: Sendable {
             for c in f.colours.prefix(2) { add(.colour, c, i) }
             add(.item, f.id.rawValue, i)
             if !f.colours.isEmpty { colours = true }
-            maxPop = max(maxPop, f.popularity)
         }
         self.lists = lists
         hasColourData = colours
@@ -638,4 +652,48 @@ struct EntityPostings: Sendable {
 
     /// Positions of the objects matching `entity`, ascending.
     func matching(_ entity: EntityRef) -> [Int32] { lists[entity.kind]?[entity.id] ?? [] }
+}
+
+/// The best candidates seen so far, at most `limit`: a binary heap with the worst of them at the root.
+struct BestCandidates {
+    let limit: Int
+    private var heap: [DialogueEngine.Candidate] = []
+
+    init(limit: Int) {
+        self.limit = max(0, limit)
+        heap.reserveCapacity(self.limit)
+    }
+
+    /// Whether `a` ranks before `b`: higher score, then lower catalogue position.
+    static func better(_ a: DialogueEngine.Candidate, _ b: DialogueEngine.Candidate) -> Bool {
+        a.score > b.score || (a.score == b.score && a.index < b.index)
+    }
+
+    mutating func offer(_ c: DialogueEngine.Candidate) {
+        if heap.count < limit {
+            heap.append(c)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.better(heap[parent], heap[i]) else { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if limit > 0, Self.better(c, heap[0]) {
+            heap[0] = c
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < heap.count, Self.better(heap[worst], heap[l]) { worst = l }
+                if r < heap.count, Self.better(heap[worst], heap[r]) { worst = r }
+                if worst == i { break }
+                heap.swapAt(i, worst)
+                i = worst
+            }
+        }
+    }
+
+    /// The candidates kept, best first.
+    func sorted() -> [DialogueEngine.Candidate] { heap.sorted(by: Self.better) }
 }
