@@ -110,6 +110,9 @@ public struct DialogueEvaluation: Sendable, Codable {
     /// Reply latency percentiles in milliseconds (offline engine).
     public var latencyP50ms: Double
     public var latencyP95ms: Double
+    /// The same without loading and saving the conversation (equal to the above when it is not kept in a store).
+    public var engineLatencyP50ms: Double = 0
+    public var engineLatencyP95ms: Double = 0
     /// Replies naming an object that does not exist, or a title/fact that is not stored.
     public var hallucinations: Int
     /// The first problems the audit found (conversation, turn, problem), so that each can be looked into.
@@ -132,12 +135,29 @@ public struct DialogueEvaluation: Sendable, Codable {
 
     /// Runs `count` simulated conversations with targets drawn (seeded) from objects that have subjects.
     public static func run(engine: DialogueEngine, count: Int, maxTurns: Int = 10, seed: UInt64 = 1) -> DialogueEvaluation {
+        simulate(engine: engine, count: count, maxTurns: maxTurns, seed: seed, load: { _ in }, save: { _ in })
+    }
+
+    /// Runs `count` simulated conversations like ``run(engine:count:maxTurns:seed:)``, keeping each conversation in
+    /// `conversations` as a server does: loaded before every reply and saved after it, inside the measured time
+    /// (the ``ReplyTimings/Stage/persistence`` stage).
+    /// - Throws: what the store throws.
+    public static func run(engine: DialogueEngine, count: Int, maxTurns: Int = 10, seed: UInt64 = 1,
+                           conversations: any ConversationStore) throws -> DialogueEvaluation {
+        try simulate(engine: engine, count: count, maxTurns: maxTurns, seed: seed,
+                     load: { state in if let kept = try conversations.load(state.id) { state = kept } },
+                     save: { state in try conversations.save(state) })
+    }
+
+    private static func simulate(engine: DialogueEngine, count: Int, maxTurns: Int, seed: UInt64,
+                                 load: (inout DialogueState) throws -> Void,
+                                 save: (DialogueState) throws -> Void) rethrows -> DialogueEvaluation {
         let catalogue = engine.catalogue
         var rng = SplitMix(seed: seed)
         let eligible = catalogue.items.filter { $0.subjects.count >= 2 }
         var successes5 = 0, successes10 = 0, turnsSum = 0
         var base5 = 0, base10 = 0, baseTurnsSum = 0, baseSuccesses = 0
-        var latencies: [Double] = []
+        var latencies: [Double] = [], engineLatencies: [Double] = []
         var timed: [(total: Double, timings: ReplyTimings, label: String)] = []
         var hallucinations = 0, replies = 0
         var examples: [String] = []
@@ -147,6 +167,7 @@ public struct DialogueEvaluation: Sendable, Codable {
             let target = eligible[Int(rng.next() % UInt64(eligible.count))]
             var visitor = SimulatedVisitor(target: target, seed: seed &+ UInt64(n))
             var state = DialogueState(id: "sim-\(n)")
+            try save(state)
             var message: String? = visitor.opening()
             let opening = message!
             var foundAt: Int?
@@ -154,9 +175,12 @@ public struct DialogueEvaluation: Sendable, Codable {
                 guard let m = message else { break }
                 var timings = ReplyTimings()
                 let start = DispatchTime.now().uptimeNanoseconds
+                try timings.measure(.persistence) { try load(&state) }
                 let reply = engine.respond(to: m, state: &state, timings: &timings)
+                try timings.measure(.persistence) { try save(state) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 latencies.append(elapsed)
+                engineLatencies.append(elapsed - timings[.persistence])
                 timed.append((elapsed, timings, "conversation \(n), turn \(turn), \(reply.intent.rawValue)\(reply.question != nil ? " (asked)" : ""), \"\(m)\""))
                 replies += 1
                 let problems = check.problems(in: reply)
@@ -183,7 +207,9 @@ public struct DialogueEvaluation: Sendable, Codable {
             }
         }
         latencies.sort()
-        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        engineLatencies.sort()
+        func pct(_ p: Double, _ values: [Double]) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))] }
+        func pct(_ p: Double) -> Double { pct(p, latencies) }
         let tailFrom = pct(0.95)
         let tail = timed.filter { $0.total >= tailFrom }
         let stages = ReplyTimings.Stage.allCases.map { stage -> StageLatency in
@@ -202,7 +228,9 @@ public struct DialogueEvaluation: Sendable, Codable {
                                   meanTurnsToSuccess: successes10 > 0 ? Double(turnsSum) / Double(successes10) : 0,
                                   baselineSuccessWithin5: Double(base5) / c, baselineSuccessWithin10: Double(base10) / c,
                                   baselineMeanTurnsToSuccess: baseSuccesses > 0 ? Double(baseTurnsSum) / Double(baseSuccesses) : 0,
-                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95), hallucinations: hallucinations,
+                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95),
+                                  engineLatencyP50ms: pct(0.5, engineLatencies), engineLatencyP95ms: pct(0.95, engineLatencies),
+                                  hallucinations: hallucinations,
                                   hallucinationExamples: examples, replies: replies, stages: stages, slowestReplies: Array(slowest))
     }
 }

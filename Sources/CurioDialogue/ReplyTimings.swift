@@ -23,6 +23,8 @@ public struct ReplyTimings: Sendable, Equatable {
         case question
         /// Reasons and explanations for the works offered, and the reply text.
         case explanation
+        /// Loading the conversation before the reply and saving it after (when it is kept in a ``ConversationStore``).
+        case persistence
 
         /// The stage's name as printed by the benchmark.
         public var name: String {
@@ -35,6 +37,7 @@ public struct ReplyTimings: Sendable, Equatable {
             case .scoring: "scoring"
             case .question: "question"
             case .explanation: "explanation"
+            case .persistence: "persistence"
             }
         }
     }
@@ -51,7 +54,7 @@ public struct ReplyTimings: Sendable, Equatable {
 
     /// Runs `body`, adding its wall-clock time to `stage`.
     @inline(__always)
-    mutating func measure<T>(_ stage: Stage, _ body: () throws -> T) rethrows -> T {
+    public mutating func measure<T>(_ stage: Stage, _ body: () throws -> T) rethrows -> T {
         let start = DispatchTime.now().uptimeNanoseconds
         defer { values[stage.rawValue] += Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e6 }
         return try body()

@@ -103,8 +103,14 @@ public final class GuideService: @unchecked Sendable {
     ///   id that cannot be one.
     public func conversation(_ id: String) throws -> DialogueState {
         guard Self.isValidID(id) else { throw DialogueError.badConversationID(id) }
-        guard let data = try visitState.conversationJSON(id: id) else { throw DialogueError.unknownConversation(id) }
-        return try JSONDecoder.exact.decode(DialogueState.self, from: data)
+        guard let state = try conversations.load(id) else { throw DialogueError.unknownConversation(id) }
+        return state
+    }
+
+    /// Where conversations are kept: the store's `conversations` table.
+    /// - Throws: ``CurioServiceError/unsupportedStore`` when the store cannot keep them.
+    public var conversations: StoredConversations {
+        get throws { StoredConversations(store: try visitState) }
     }
 
     /// Answers one message in a kept conversation and stores the updated conversation.
@@ -175,8 +181,7 @@ public final class GuideService: @unchecked Sendable {
     }
 
     private func save(_ state: DialogueState) throws {
-        try visitState.saveConversation(id: state.id, createdAt: state.createdAt, updatedAt: state.updatedAt,
-                                        json: JSONEncoder.exact.encode(state))
+        try conversations.save(state)
     }
 
     /// `c-` and 16 random hex digits.
@@ -199,6 +204,22 @@ public final class GuideService: @unchecked Sendable {
         }
         done.wait()
         return box.get()
+    }
+}
+
+/// The guide's conversations kept in a store's `conversations` table (schema migration 3): each conversation's
+/// whole ``DialogueState`` as JSON (dates as exact seconds), replaced after every reply.
+public struct StoredConversations: ConversationStore {
+    let store: any VisitStateStore
+
+    public func load(_ id: String) throws -> DialogueState? {
+        guard let data = try store.conversationJSON(id: id) else { return nil }
+        return try JSONDecoder.exact.decode(DialogueState.self, from: data)
+    }
+
+    public func save(_ state: DialogueState) throws {
+        try store.saveConversation(id: state.id, createdAt: state.createdAt, updatedAt: state.updatedAt,
+                                   json: JSONEncoder.exact.encode(state))
     }
 }
 
