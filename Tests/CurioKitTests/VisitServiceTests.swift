@@ -244,6 +244,19 @@ enum VisitFixture {
         #expect(try later.conversation(state.id).turns == 2)
     }
 
+    @Test func theGuideSearchesAnInMemoryCopyOfTheStoreIndexWithTheSameResults() throws {
+        let db = try VisitFixture.Database()
+        let guide = GuideService(curio: db.curio, visits: VisitService(curio: db.curio), environment: [:])
+        let tools = try #require(try guide.engine().tools as? EngineDialogueTools)
+        let index = try #require(tools.textIndex)
+        #expect(index.count == VisitFixture.items.count)
+        for query in ["storm", "storm sea", "portraits of a lady", "turner harbour", "fishing boats", "nothing"] {
+            let store = try db.curio.store.searchRanking(query, limit: 1_000)
+            #expect(tools.search(query, k: 1_000).map(\.id) == store.map(\.item), "query \(query)")
+            #expect(index.ranking(query, limit: 1_000) == store, "query \(query)")
+        }
+    }
+
     @Test func badMessagesAreRefusedClearly() throws {
         let db = try VisitFixture.Database()
         let guide = GuideService(curio: db.curio, visits: VisitService(curio: db.curio), environment: [:])
