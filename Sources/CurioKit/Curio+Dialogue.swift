@@ -256,6 +256,7 @@ public struct EngineDialogueTools: DialogueTools {
     public let textIndex: FullTextIndex?
     let content: CatalogueTools
     private let semantic = SemanticAvailability()
+    private let results = ToolResultCache(capacity: 64)
 
     /// - Parameter textIndex: a snapshot of the store's full-text index (``SQLiteStore/fullTextIndex()``), searched
     ///   instead of the store with identical results; nil to search the store.
@@ -283,6 +284,14 @@ public struct EngineDialogueTools: DialogueTools {
 
     public func recommend(liked: [ItemID], disliked: [ItemID], k: Int) -> [(id: ItemID, score: Float)] {
         guard let state = engine else { return content.recommend(liked: liked, disliked: disliked, k: k) }
+        // A conversation asks again on every turn until the likes change: the ranking is kept per model state.
+        return results.value(for: .recommend(generation: state.generation, liked: liked, disliked: disliked, k: k)) {
+            recommend(liked: liked, disliked: disliked, k: k, state: state)
+        }
+    }
+
+    private func recommend(liked: [ItemID], disliked: [ItemID], k: Int, state: RecommendationService.LoadedState)
+        -> [(id: ItemID, score: Float)] {
         let snapshot = state.snapshot
         var history: [HistoryEntry] = []
         for id in liked { if let i = snapshot.index[id] { history.append(HistoryEntry(item: i, weight: 1)) } }
@@ -295,7 +304,10 @@ public struct EngineDialogueTools: DialogueTools {
 
     public func similar(to item: ItemID, k: Int) -> [(id: ItemID, score: Float)] {
         guard let state = engine, let i = state.snapshot.index[item] else { return content.similar(to: item, k: k) }
-        return state.snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
+        // A critique's anchor is asked about on every later turn of the request: kept per model state.
+        return results.value(for: .similar(generation: state.generation, item: item, k: k)) {
+            state.snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
+        }
     }
 
     public func explain(item: ItemID, liked: [ItemID]) -> [String] {
@@ -332,6 +344,44 @@ public struct EngineDialogueTools: DialogueTools {
         }
         return TourSummary(stops: tour.stops.map { .init(item: $0.item, room: $0.roomName, transition: $0.transition?.sentence) },
                            minutes: Int((tour.totalSeconds / 60).rounded()))
+    }
+}
+
+/// The latest rankings of the `recommend` and `similar` tools, keyed by the recommendation model's state
+/// (a reloaded model starts afresh), least recently used dropped first. Each entry is one ranking (up to a few
+/// thousand works), so 64 of them take a few megabytes.
+final class ToolResultCache: @unchecked Sendable {
+    enum Key: Hashable {
+        case similar(generation: Int, item: ItemID, k: Int)
+        case recommend(generation: Int, liked: [ItemID], disliked: [ItemID], k: Int)
+    }
+
+    private let capacity: Int
+    private let lock = NSLock()
+    private var entries: [Key: (value: [(id: ItemID, score: Float)], used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The kept ranking for `key`, or `compute()`'s (computed outside the lock, then kept).
+    func value(for key: Key, compute: () -> [(id: ItemID, score: Float)]) -> [(id: ItemID, score: Float)] {
+        lock.lock()
+        clock += 1
+        if let hit = entries[key] {
+            entries[key] = (hit.value, clock)
+            lock.unlock()
+            return hit.value
+        }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        defer { lock.unlock() }
+        clock += 1
+        if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        entries[key] = (value, clock)
+        return value
     }
 }
 

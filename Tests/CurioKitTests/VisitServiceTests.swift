@@ -257,6 +257,30 @@ enum VisitFixture {
         }
     }
 
+    @Test func toolRankingsAreKeptPerModelStateAndTheLeastRecentlyUsedIsDropped() {
+        let cache = ToolResultCache(capacity: 2)
+        var computed = 0
+        func ranking(_ item: String, generation: Int = 1) -> [ItemID] {
+            cache.value(for: .similar(generation: generation, item: ItemID(item), k: 10)) {
+                computed += 1
+                return [(ItemID(item + "-near"), Float(computed))]
+            }.map(\.id)
+        }
+        #expect(ranking("A") == ["A-near"])
+        #expect(ranking("A") == ["A-near"])
+        #expect(computed == 1)
+        _ = ranking("B")
+        _ = ranking("A")          // A is now the most recently used
+        _ = ranking("C")          // drops B
+        #expect(computed == 3)
+        _ = ranking("A")
+        #expect(computed == 3)
+        _ = ranking("B")
+        #expect(computed == 4)
+        _ = ranking("B", generation: 2)   // a reloaded model computes afresh
+        #expect(computed == 5)
+    }
+
     @Test func badMessagesAreRefusedClearly() throws {
         let db = try VisitFixture.Database()
         let guide = GuideService(curio: db.curio, visits: VisitService(curio: db.curio), environment: [:])
