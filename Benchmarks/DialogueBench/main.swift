@@ -91,6 +91,7 @@ do {
         replies                   \(result.replies)
         reply latency p50 / p95   \(String(format: "%.1f", result.latencyP50ms)) ms / \(String(format: "%.1f", result.latencyP95ms)) ms (goal p95 ≤ 50 ms)\(inMemory ? ", conversations in memory" : ", conversations loaded and saved in the store")
           without load/save       \(String(format: "%.1f", result.engineLatencyP50ms)) ms / \(String(format: "%.1f", result.engineLatencyP95ms)) ms
+          CPU time per reply      \(String(format: "%.1f", result.cpuP50ms)) ms / \(String(format: "%.1f", result.cpuP95ms)) ms (the work, without waiting for a core)
         hallucinations            \(result.hallucinations) (goal 0)
         wall time                 \(String(format: "%.0f", seconds)) s
         ratio (success within 10, guide / baseline): \(String(format: "%.2f", result.successWithin10 / max(1e-9, result.baselineSuccessWithin10)))×

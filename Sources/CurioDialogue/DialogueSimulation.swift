@@ -113,6 +113,10 @@ public struct DialogueEvaluation: Sendable, Codable {
     /// The same without loading and saving the conversation (equal to the above when it is not kept in a store).
     public var engineLatencyP50ms: Double = 0
     public var engineLatencyP95ms: Double = 0
+    /// CPU time of the replying thread per reply (load and save included when kept in a store): the work itself,
+    /// without the waits for a core that a busy machine adds to the wall-clock latency.
+    public var cpuP50ms: Double = 0
+    public var cpuP95ms: Double = 0
     /// Replies naming an object that does not exist, or a title/fact that is not stored.
     public var hallucinations: Int
     /// The first problems the audit found (conversation, turn, problem), so that each can be looked into.
@@ -157,7 +161,7 @@ public struct DialogueEvaluation: Sendable, Codable {
         let eligible = catalogue.items.filter { $0.subjects.count >= 2 }
         var successes5 = 0, successes10 = 0, turnsSum = 0
         var base5 = 0, base10 = 0, baseTurnsSum = 0, baseSuccesses = 0
-        var latencies: [Double] = [], engineLatencies: [Double] = []
+        var latencies: [Double] = [], engineLatencies: [Double] = [], cpu: [Double] = []
         var timed: [(total: Double, timings: ReplyTimings, label: String)] = []
         var hallucinations = 0, replies = 0
         var examples: [String] = []
@@ -174,12 +178,14 @@ public struct DialogueEvaluation: Sendable, Codable {
             for turn in 1...maxTurns {
                 guard let m = message else { break }
                 var timings = ReplyTimings()
+                let cpuStart = threadCPUTime()
                 let start = DispatchTime.now().uptimeNanoseconds
                 try timings.measure(.persistence) { try load(&state) }
                 let reply = engine.respond(to: m, state: &state, timings: &timings)
                 try timings.measure(.persistence) { try save(state) }
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
                 latencies.append(elapsed)
+                cpu.append((threadCPUTime() - cpuStart) * 1e3)
                 engineLatencies.append(elapsed - timings[.persistence])
                 timed.append((elapsed, timings, "conversation \(n), turn \(turn), \(reply.intent.rawValue)\(reply.question != nil ? " (asked)" : ""), \"\(m)\""))
                 replies += 1
@@ -208,6 +214,7 @@ public struct DialogueEvaluation: Sendable, Codable {
         }
         latencies.sort()
         engineLatencies.sort()
+        cpu.sort()
         func pct(_ p: Double, _ values: [Double]) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))] }
         func pct(_ p: Double) -> Double { pct(p, latencies) }
         let tailFrom = pct(0.95)
@@ -230,9 +237,17 @@ public struct DialogueEvaluation: Sendable, Codable {
                                   baselineMeanTurnsToSuccess: baseSuccesses > 0 ? Double(baseTurnsSum) / Double(baseSuccesses) : 0,
                                   latencyP50ms: pct(0.5), latencyP95ms: pct(0.95),
                                   engineLatencyP50ms: pct(0.5, engineLatencies), engineLatencyP95ms: pct(0.95, engineLatencies),
+                                  cpuP50ms: pct(0.5, cpu), cpuP95ms: pct(0.95, cpu),
                                   hallucinations: hallucinations,
                                   hallucinationExamples: examples, replies: replies, stages: stages, slowestReplies: Array(slowest))
     }
+}
+
+/// Seconds of CPU the calling thread has used.
+func threadCPUTime() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Checks an offline reply against the catalogue: every object exists with the title and date shown, and every
