@@ -4,7 +4,10 @@
 # then paging), reply latency p50/p95 (goal p95 ≤ 50 ms) and hallucinations (goal 0). No Python peer: the
 # baseline is the same collection's search. The Tate database is built once (default
 # $TMPDIR/curio-bench-dialogue-tate.db) and reused.
-# Usage: Benchmarks/dialogue.sh [--conversations N] [--seed S] [--tools engine|catalogue] [--db PATH]
+# Each conversation is kept in the database as the server keeps it (loaded and saved around every reply, inside the
+# measured time) unless --in-memory; --check-search N compares the guide's in-memory search index with SQL search.
+# Usage: Benchmarks/dialogue.sh [--conversations N] [--seed S] [--tools engine|catalogue] [--db PATH] [--in-memory]
+#                               [--check-search N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product curio-bench-dialogue >/dev/null

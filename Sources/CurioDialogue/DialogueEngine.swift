@@ -22,6 +22,8 @@ public struct DialogueEngine: Sendable {
     public var planner: QuestionPlanner
     /// Which catalogue positions match each entity, built once.
     let postings: EntityPostings
+    /// The question planner's attribute values per catalogue position, built once.
+    let attributes: QuestionAttributes
 
     public init(catalogue: DialogueCatalogue, linker: EntityLinker? = nil, tools: (any DialogueTools)? = nil,
                 settings: Settings = Settings(), planner: QuestionPlanner = QuestionPlanner()) {
@@ -29,6 +31,7 @@ public struct DialogueEngine: Sendable {
         self.interpreter = MessageInterpreter(linker: linker ?? EntityLinker(catalogue: catalogue), catalogue: catalogue)
         self.tools = tools ?? CatalogueTools(catalogue: catalogue)
         self.postings = EntityPostings(catalogue: catalogue)
+        self.attributes = QuestionAttributes(items: catalogue.items)
         self.settings = settings
         self.planner = planner
     }
@@ -39,6 +42,14 @@ public struct DialogueEngine: Sendable {
     ///   - item: an object given as the query ("more like this"), e.g. from a scan or a photo matched to the collection.
     ///   - state: the conversation, updated in place.
     public func respond(to message: String, item: ItemID? = nil, state: inout DialogueState, now: Date = Date()) -> Reply {
+        var timings = ReplyTimings()
+        return respond(to: message, item: item, state: &state, now: now, timings: &timings)
+    }
+
+    /// Answers one message, recording where the time went.
+    /// - Parameter timings: milliseconds per stage are added to it.
+    public func respond(to message: String, item: ItemID? = nil, state: inout DialogueState, now: Date = Date(),
+                        timings: inout ReplyTimings) -> Reply {
         state.turns += 1
         state.updatedAt = now
         var log: [String] = []
@@ -50,25 +61,27 @@ public struct DialogueEngine: Sendable {
         }
 
         // A pending question may be answered by this message.
-        var answered = false
-        if let question = state.pendingQuestion {
-            if let option = resolveAnswer(message, to: question) {
-                if let c = option { addConstraint(c, replaceSameKind: false, state: &state) }
-                state.pendingQuestion = nil
-                answered = true
-            } else {
-                state.pendingQuestion = nil
+        let (u, referenced) = timings.measure(.understanding) { () -> (Understanding, [ItemID]) in
+            var answered = false
+            if let question = state.pendingQuestion {
+                if let option = resolveAnswer(message, to: question) {
+                    if let c = option { addConstraint(c, replaceSameKind: false, state: &state) }
+                    state.pendingQuestion = nil
+                    answered = true
+                } else {
+                    state.pendingQuestion = nil
+                }
             }
-        }
 
-        var u = interpreter.interpret(message, hasContext: state.hasContext || answered)
-        if answered && (u.intent == .find || u.intent == .help || u.intent == .greet) && u.constraints.isEmpty {
-            u.intent = .refine
+            var u = interpreter.interpret(message, hasContext: state.hasContext || answered)
+            if answered && (u.intent == .find || u.intent == .help || u.intent == .greet) && u.constraints.isEmpty {
+                u.intent = .refine
+            }
+            if item != nil && (u.intent == .find || u.intent == .help) && u.constraints.isEmpty {
+                u.intent = .refine
+            }
+            return (u, resolve(u.references, state: state))
         }
-        if item != nil && (u.intent == .find || u.intent == .help) && u.constraints.isEmpty {
-            u.intent = .refine
-        }
-        let referenced = resolve(u.references, state: state)
         if let first = referenced.first { state.focus = first }
 
         switch u.intent {
@@ -83,8 +96,7 @@ public struct DialogueEngine: Sendable {
                 return reply(state, u.intent, "Which one? Say \"the first\", \"the second\" or name the work.", log: log)
             }
             log.append("explain(\(target))")
-            var reasons = matchSentences(f, state: state)
-            reasons += tools.explain(item: target, liked: state.liked)
+            var reasons = timings.measure(.explanation) { matchSentences(f, state: state) + tools.explain(item: target, liked: state.liked) }
             if reasons.isEmpty { reasons = ["It is one of the closest matches to your request in the collection."] }
             let item = replyItem(f, because: reasons)
             let text = "\(MarkdownItalics.italic(f.title)): " + reasons.joined(separator: " ")
@@ -147,10 +159,10 @@ public struct DialogueEngine: Sendable {
         case .more:
             state.pageOffset += settings.listSize
         case .find, .refine:
-            apply(u, referenced: referenced, state: &state)
+            timings.measure(.understanding) { apply(u, referenced: referenced, state: &state) }
             state.pageOffset = 0
         }
-        return recommendOrAsk(state: &state, understanding: u, log: &log)
+        return recommendOrAsk(state: &state, understanding: u, log: &log, timings: &timings)
     }
 
     static let helpText = """
@@ -262,11 +274,13 @@ public struct DialogueEngine: Sendable {
         var score: Float
     }
 
-    /// Candidates satisfying the state, best first; relaxes the oldest constraints when nothing matches.
-    func rank(state: DialogueState, log: inout [String]) -> (candidates: [Candidate], relaxed: [String]) {
+    /// The best `limit` candidates satisfying the state, best first, and how many satisfy it in all; relaxes the
+    /// oldest constraints when nothing matches.
+    func rank(state: DialogueState, limit: Int, log: inout [String], timings: inout ReplyTimings)
+        -> (candidates: [Candidate], total: Int, relaxed: [String]) {
         var working = state
         var relaxed: [String] = []
-        var filtered = filter(working)
+        var filtered = timings.measure(.filter) { filter(working) }
         while filtered.isEmpty, !working.constraints.isEmpty || !working.critiques.isEmpty {
             if !working.critiques.isEmpty {
                 let c = working.critiques.removeFirst()
@@ -274,7 +288,7 @@ public struct DialogueEngine: Sendable {
             } else {
                 relaxed.append("\"" + describe(working.constraints.removeFirst()) + "\"")
             }
-            filtered = filter(working)
+            filtered = timings.measure(.filter) { filter(working) }
         }
         // Scores: text relevance, closeness to liked objects and critique anchors, a light popularity prior.
         var scores = [Float](repeating: 0, count: catalogue.items.count)
@@ -285,30 +299,36 @@ public struct DialogueEngine: Sendable {
         let query = ([working.freeText] + positives).joined(separator: " ").trimmingCharacters(in: .whitespaces)
         if !query.isEmpty {
             log.append("search(\"\(query)\")")
-            add(tools.search(query, k: 2_000), weight: 1, into: &scores)
+            let hits = timings.measure(.search) { tools.search(query, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1, into: &scores) }
         }
         if !working.liked.isEmpty {
             log.append("recommend(liked: \(working.liked.count))")
-            add(tools.recommend(liked: working.liked, disliked: working.disliked, k: 2_000), weight: 1.5, into: &scores)
+            let hits = timings.measure(.recommend) { tools.recommend(liked: working.liked, disliked: working.disliked, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1.5, into: &scores) }
         }
         for anchor in Set(working.critiques.map(\.reference)) {
             log.append("similar(\(anchor))")
-            add(tools.similar(to: anchor, k: 2_000), weight: 1, into: &scores)
+            let hits = timings.measure(.similar) { tools.similar(to: anchor, k: 2_000) }
+            timings.measure(.scoring) { add(hits, weight: 1, into: &scores) }
         }
         let wantsObscure = working.critiques.contains { $0.critique == .lessFamous }
         let maxPop = postings.maxPopularity
-        var result: [Candidate] = []
-        result.reserveCapacity(filtered.count)
-        for i in filtered {
-            var s = scores[i]
-            if maxPop > 0 {
-                let p = Float(log1p(catalogue.items[i].popularity) / log1p(maxPop))
-                s += (wantsObscure ? -0.2 : 0.1) * p
+        let result = timings.measure(.scoring) { () -> [Candidate] in
+            // Only the best `limit` are ever looked at (a page, or the planner's sample): select them with a heap
+            // instead of sorting every candidate. The order is total (score, then position), so the selection is
+            // exactly the sorted list's prefix.
+            var best = BestCandidates(limit: limit)
+            for i in filtered {
+                var s = scores[i]
+                if maxPop > 0 {
+                    s += (wantsObscure ? -0.2 : 0.1) * postings.popularityPrior[i]
+                }
+                best.offer(Candidate(index: i, score: s))
             }
-            result.append(Candidate(index: i, score: s))
+            return best.sorted()
         }
-        result.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-        return (result, relaxed)
+        return (result, filtered.count, relaxed)
     }
 
     /// Adds reciprocal-rank scores (robust to each tool's scale).
@@ -403,13 +423,21 @@ public struct DialogueEngine: Sendable {
 
     // MARK: Replies
 
-    private func recommendOrAsk(state: inout DialogueState, understanding u: Understanding, log: inout [String]) -> Reply {
-        let (ranked, relaxed) = rank(state: state, log: &log)
+    /// How many of the best candidates the question planner weighs.
+    static let questionSample = 2_000
+
+    private func recommendOrAsk(state: inout DialogueState, understanding u: Understanding, log: inout [String],
+                                timings: inout ReplyTimings) -> Reply {
         let positiveCount = state.constraints.filter(\.include).count
-        if (u.intent == .find || u.intent == .refine), ranked.count > settings.askThreshold,
-           state.askedAttributes.count < settings.maxQuestions, state.liked.isEmpty, positiveCount < 2, relaxed.isEmpty,
-           let question = planner.bestQuestion(candidates: ranked.prefix(2_000).map { catalogue.items[$0.index] },
-                                               exclude: state.askedAttributes) {
+        let mayAsk = (u.intent == .find || u.intent == .refine) && state.askedAttributes.count < settings.maxQuestions
+            && state.liked.isEmpty && positiveCount < 2
+        let needed = max(state.pageOffset + settings.listSize, mayAsk ? Self.questionSample : 0)
+        let (ranked, total, relaxed) = rank(state: state, limit: needed, log: &log, timings: &timings)
+        if mayAsk, total > settings.askThreshold, relaxed.isEmpty,
+           let question = timings.measure(.question, {
+               planner.bestQuestion(positions: ranked.prefix(Self.questionSample).map(\.index), of: total, in: attributes,
+                                    exclude: state.askedAttributes)
+           }) {
             state.pendingQuestion = question
             state.askedAttributes.append(question.attribute)
             log.append("ask(\(question.attribute))")
@@ -426,14 +454,16 @@ public struct DialogueEngine: Sendable {
         }
         var items: [ReplyItem] = []
         var lines: [String] = []
-        for (n, c) in page.enumerated() {
-            let f = catalogue.items[c.index]
-            var because = matchSentences(f, state: state)
-            if !state.liked.isEmpty { because += tools.explain(item: f.id, liked: state.liked) }
-            if because.isEmpty { because = ["It is among the closest matches to your words in the collection."] }
-            items.append(replyItem(f, because: because))
-            let makers = f.makers.map(\.label).joined(separator: " and ")
-            lines.append("\(n + 1). \(MarkdownItalics.italic(f.title))" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
+        timings.measure(.explanation) {
+            for (n, c) in page.enumerated() {
+                let f = catalogue.items[c.index]
+                var because = matchSentences(f, state: state)
+                if !state.liked.isEmpty { because += tools.explain(item: f.id, liked: state.liked) }
+                if because.isEmpty { because = ["It is among the closest matches to your words in the collection."] }
+                items.append(replyItem(f, because: because))
+                let makers = f.makers.map(\.label).joined(separator: " and ")
+                lines.append("\(n + 1). \(MarkdownItalics.italic(f.title))" + (makers.isEmpty ? "" : " by \(makers)") + (f.dateText.map { ", \($0)" } ?? ""))
+            }
         }
         state.lastList = items.map(\.id)
         state.shown.append(contentsOf: items.map(\.id))
@@ -442,7 +472,7 @@ public struct DialogueEngine: Sendable {
         if !relaxed.isEmpty {
             text += "Nothing in the collection matched everything, so I left out " + relaxed.joined(separator: " and ") + ". "
         }
-        text += ranked.count > page.count ? "Here are \(page.count) of \(ranked.count) matches:\n" : "Here is what I found:\n"
+        text += total > page.count ? "Here are \(page.count) of \(total) matches:\n" : "Here is what I found:\n"
         text += lines.joined(separator: "\n")
         return reply(state, u.intent, text, items: items, log: log)
     }
@@ -592,6 +622,8 @@ struct EntityPostings: Sendable {
     let hasColourData: Bool
     /// The largest popularity in the catalogue.
     let maxPopularity: Double
+    /// log(1 + popularity) / log(1 + the largest popularity), per position (0 when nothing was viewed).
+    let popularityPrior: [Float]
 
     init(catalogue: DialogueCatalogue) {
         var lists: [EntityRef.Kind: [String: [Int32]]] = [:]
@@ -601,6 +633,8 @@ struct EntityPostings: Sendable {
             lists[kind, default: [:]][id, default: []].append(position)
         }
         var colours = false, maxPop = 0.0
+        for f in catalogue.items { maxPop = max(maxPop, f.popularity) }
+        popularityPrior = catalogue.items.map { maxPop > 0 ? Float(log1p($0.popularity) / log1p(maxPop)) : 0 }
         for (i, f) in catalogue.items.enumerated() {
             for m in f.makers { add(.maker, m.id, i) }
             for s in f.subjects { add(.subject, s.id, i) }
@@ -610,7 +644,6 @@ struct EntityPostings: Sendable {
             for c in f.colours.prefix(2) { add(.colour, c, i) }
             add(.item, f.id.rawValue, i)
             if !f.colours.isEmpty { colours = true }
-            maxPop = max(maxPop, f.popularity)
         }
         self.lists = lists
         hasColourData = colours
@@ -619,4 +652,48 @@ struct EntityPostings: Sendable {
 
     /// Positions of the objects matching `entity`, ascending.
     func matching(_ entity: EntityRef) -> [Int32] { lists[entity.kind]?[entity.id] ?? [] }
+}
+
+/// The best candidates seen so far, at most `limit`: a binary heap with the worst of them at the root.
+struct BestCandidates {
+    let limit: Int
+    private var heap: [DialogueEngine.Candidate] = []
+
+    init(limit: Int) {
+        self.limit = max(0, limit)
+        heap.reserveCapacity(self.limit)
+    }
+
+    /// Whether `a` ranks before `b`: higher score, then lower catalogue position.
+    static func better(_ a: DialogueEngine.Candidate, _ b: DialogueEngine.Candidate) -> Bool {
+        a.score > b.score || (a.score == b.score && a.index < b.index)
+    }
+
+    mutating func offer(_ c: DialogueEngine.Candidate) {
+        if heap.count < limit {
+            heap.append(c)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.better(heap[parent], heap[i]) else { break }
+                heap.swapAt(parent, i)
+                i = parent
+            }
+        } else if limit > 0, Self.better(c, heap[0]) {
+            heap[0] = c
+            var i = 0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var worst = i
+                if l < heap.count, Self.better(heap[worst], heap[l]) { worst = l }
+                if r < heap.count, Self.better(heap[worst], heap[r]) { worst = r }
+                if worst == i { break }
+                heap.swapAt(i, worst)
+                i = worst
+            }
+        }
+    }
+
+    /// The candidates kept, best first.
+    func sorted() -> [DialogueEngine.Candidate] { heap.sorted(by: Self.better) }
 }

@@ -110,20 +110,59 @@ public struct DialogueEvaluation: Sendable, Codable {
     /// Reply latency percentiles in milliseconds (offline engine).
     public var latencyP50ms: Double
     public var latencyP95ms: Double
+    /// The same without loading and saving the conversation (equal to the above when it is not kept in a store).
+    public var engineLatencyP50ms: Double = 0
+    public var engineLatencyP95ms: Double = 0
+    /// CPU time of the replying thread per reply (load and save included when kept in a store): the work itself,
+    /// without the waits for a core that a busy machine adds to the wall-clock latency.
+    public var cpuP50ms: Double = 0
+    public var cpuP95ms: Double = 0
     /// Replies naming an object that does not exist, or a title/fact that is not stored.
     public var hallucinations: Int
     /// The first problems the audit found (conversation, turn, problem), so that each can be looked into.
     public var hallucinationExamples: [String] = []
     public var replies: Int
+    /// Per stage of a reply (``ReplyTimings/Stage``): median and 95th percentile over all replies, and the mean
+    /// over the slowest 5 % of replies — where the tail's time goes.
+    public var stages: [StageLatency] = []
+    /// The slowest replies (conversation, turn, message, milliseconds per stage), slowest first.
+    public var slowestReplies: [String] = []
+
+    /// Latency of one stage of the reply path, in milliseconds.
+    public struct StageLatency: Sendable, Codable, Equatable {
+        public var stage: String
+        public var p50ms: Double
+        public var p95ms: Double
+        /// Mean over the replies at or above the overall 95th percentile.
+        public var tailMeanMs: Double
+    }
 
     /// Runs `count` simulated conversations with targets drawn (seeded) from objects that have subjects.
     public static func run(engine: DialogueEngine, count: Int, maxTurns: Int = 10, seed: UInt64 = 1) -> DialogueEvaluation {
+        simulate(engine: engine, count: count, maxTurns: maxTurns, seed: seed, load: { _ in }, save: { _ in })
+    }
+
+    /// Runs `count` simulated conversations like ``run(engine:count:maxTurns:seed:)``, keeping each conversation in
+    /// `conversations` as a server does: loaded before every reply and saved after it, inside the measured time
+    /// (the ``ReplyTimings/Stage/persistence`` stage).
+    /// - Throws: what the store throws.
+    public static func run(engine: DialogueEngine, count: Int, maxTurns: Int = 10, seed: UInt64 = 1,
+                           conversations: any ConversationStore) throws -> DialogueEvaluation {
+        try simulate(engine: engine, count: count, maxTurns: maxTurns, seed: seed,
+                     load: { state in if let kept = try conversations.load(state.id) { state = kept } },
+                     save: { state in try conversations.save(state) })
+    }
+
+    private static func simulate(engine: DialogueEngine, count: Int, maxTurns: Int, seed: UInt64,
+                                 load: (inout DialogueState) throws -> Void,
+                                 save: (DialogueState) throws -> Void) rethrows -> DialogueEvaluation {
         let catalogue = engine.catalogue
         var rng = SplitMix(seed: seed)
         let eligible = catalogue.items.filter { $0.subjects.count >= 2 }
         var successes5 = 0, successes10 = 0, turnsSum = 0
         var base5 = 0, base10 = 0, baseTurnsSum = 0, baseSuccesses = 0
-        var latencies: [Double] = []
+        var latencies: [Double] = [], engineLatencies: [Double] = [], cpu: [Double] = []
+        var timed: [(total: Double, timings: ReplyTimings, label: String)] = []
         var hallucinations = 0, replies = 0
         var examples: [String] = []
         let check = OfflineGroundingAudit(catalogue: catalogue)
@@ -132,14 +171,23 @@ public struct DialogueEvaluation: Sendable, Codable {
             let target = eligible[Int(rng.next() % UInt64(eligible.count))]
             var visitor = SimulatedVisitor(target: target, seed: seed &+ UInt64(n))
             var state = DialogueState(id: "sim-\(n)")
+            try save(state)
             var message: String? = visitor.opening()
             let opening = message!
             var foundAt: Int?
             for turn in 1...maxTurns {
                 guard let m = message else { break }
+                var timings = ReplyTimings()
+                let cpuStart = threadCPUTime()
                 let start = DispatchTime.now().uptimeNanoseconds
-                let reply = engine.respond(to: m, state: &state)
-                latencies.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+                try timings.measure(.persistence) { try load(&state) }
+                let reply = engine.respond(to: m, state: &state, timings: &timings)
+                try timings.measure(.persistence) { try save(state) }
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+                latencies.append(elapsed)
+                cpu.append((threadCPUTime() - cpuStart) * 1e3)
+                engineLatencies.append(elapsed - timings[.persistence])
+                timed.append((elapsed, timings, "conversation \(n), turn \(turn), \(reply.intent.rawValue)\(reply.question != nil ? " (asked)" : ""), \"\(m)\""))
                 replies += 1
                 let problems = check.problems(in: reply)
                 hallucinations += problems.count
@@ -165,15 +213,41 @@ public struct DialogueEvaluation: Sendable, Codable {
             }
         }
         latencies.sort()
-        func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+        engineLatencies.sort()
+        cpu.sort()
+        func pct(_ p: Double, _ values: [Double]) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * p))] }
+        func pct(_ p: Double) -> Double { pct(p, latencies) }
+        let tailFrom = pct(0.95)
+        let tail = timed.filter { $0.total >= tailFrom }
+        let stages = ReplyTimings.Stage.allCases.map { stage -> StageLatency in
+            let values = timed.map { $0.timings[stage] }.sorted()
+            func p(_ q: Double) -> Double { values.isEmpty ? 0 : values[min(values.count - 1, Int(Double(values.count) * q))] }
+            return StageLatency(stage: stage.name, p50ms: p(0.5), p95ms: p(0.95),
+                                tailMeanMs: tail.isEmpty ? 0 : tail.map { $0.timings[stage] }.reduce(0, +) / Double(tail.count))
+        }
+        let slowest = timed.sorted { $0.total > $1.total }.prefix(10).map { entry in
+            String(format: "%.1f ms ", entry.total) + entry.label + ": "
+                + ReplyTimings.Stage.allCases.filter { entry.timings[$0] >= 0.05 }
+                    .map { "\($0.name) " + String(format: "%.1f", entry.timings[$0]) }.joined(separator: ", ")
+        }
         let c = Double(max(1, count))
         return DialogueEvaluation(conversations: count, successWithin5: Double(successes5) / c, successWithin10: Double(successes10) / c,
                                   meanTurnsToSuccess: successes10 > 0 ? Double(turnsSum) / Double(successes10) : 0,
                                   baselineSuccessWithin5: Double(base5) / c, baselineSuccessWithin10: Double(base10) / c,
                                   baselineMeanTurnsToSuccess: baseSuccesses > 0 ? Double(baseTurnsSum) / Double(baseSuccesses) : 0,
-                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95), hallucinations: hallucinations,
-                                  hallucinationExamples: examples, replies: replies)
+                                  latencyP50ms: pct(0.5), latencyP95ms: pct(0.95),
+                                  engineLatencyP50ms: pct(0.5, engineLatencies), engineLatencyP95ms: pct(0.95, engineLatencies),
+                                  cpuP50ms: pct(0.5, cpu), cpuP95ms: pct(0.95, cpu),
+                                  hallucinations: hallucinations,
+                                  hallucinationExamples: examples, replies: replies, stages: stages, slowestReplies: Array(slowest))
     }
+}
+
+/// Seconds of CPU the calling thread has used.
+func threadCPUTime() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
 }
 
 /// Checks an offline reply against the catalogue: every object exists with the title and date shown, and every

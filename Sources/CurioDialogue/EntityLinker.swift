@@ -22,7 +22,9 @@ public struct EntityLinker: Sendable {
     }
 
     private let phrases: [String: [Key]]
-    private let singleWords: [String: [Key]]
+    /// Single-word keys for spelling mistakes, by first letter and length in letters: (word, its best reading),
+    /// in word order — a misspelt word is compared only with words of its first letter and about its length.
+    private let fuzzy: [Character: [Int: [(word: String, key: Key)]]]
     private let maxPhraseLength: Int
     private let semantic: SemanticMatcher?
     private let semanticThreshold: Float
@@ -99,7 +101,12 @@ public struct EntityLinker: Sendable {
             words[key]!.sort { ($0.quality, $0.weight, $1.entity.id) > ($1.quality, $1.weight, $0.entity.id) }
         }
         self.phrases = phrases
-        self.singleWords = words
+        var fuzzy: [Character: [Int: [(word: String, key: Key)]]] = [:]
+        for word in words.keys.sorted() {
+            guard let first = word.first, let best = words[word]?.first else { continue }
+            fuzzy[first, default: [:]][word.count, default: []].append((word, best))
+        }
+        self.fuzzy = fuzzy
         self.maxPhraseLength = min(8, phrases.keys.map { $0.split(separator: " ").count }.max() ?? 1)
         self.semantic = semantic
         self.semanticThreshold = semanticThreshold
@@ -134,12 +141,17 @@ public struct EntityLinker: Sendable {
         // Fuzzy single words (spelling mistakes), for words of five letters or more.
         for (i, word) in tokens.enumerated() where !used.contains(i) && word.count >= 5 && !TextNormalizer.stopwords.contains(word)
             && Int(word) == nil {
-            let limit = word.count >= 8 ? 2 : 1
+            let length = word.count
+            let limit = length >= 8 ? 2 : 1
             var best: (Key, Int)?
-            for (key, keys) in singleWords where abs(key.count - word.count) <= limit && key.first == word.first {
-                let d = TextNormalizer.editDistance(word, key, limit: limit)
-                guard d <= limit, let k = keys.first else { continue }
-                if best == nil || d < best!.1 || (d == best!.1 && k.weight > best!.0.weight) { best = (k, d) }
+            // Closest first, then the reading more objects carry (remaining ties: the shorter word, then alphabetical).
+            for n in (length - limit)...(length + limit) {
+                guard let first = word.first, let bucket = fuzzy[first]?[n] else { continue }
+                for (key, k) in bucket {
+                    let d = TextNormalizer.editDistance(word, key, limit: limit)
+                    guard d <= limit else { continue }
+                    if best == nil || d < best!.1 || (d == best!.1 && k.weight > best!.0.weight) { best = (k, d) }
+                }
             }
             if let (key, distance) = best {
                 mentions.append(EntityMention(text: word, tokenRange: i..<(i + 1), entity: key.entity, alternatives: [],

@@ -58,7 +58,17 @@ public final class GuideService: @unchecked Sendable {
         defer { lock.unlock() }
         if let built { return built.engine }
         let catalogue = try Self.buildCatalogue(from: curio.store)
-        let tools = EngineDialogueTools(curio: curio, visits: visits, catalogue: catalogue)
+        // The search tool runs on every reply: an in-memory copy of the store's full-text index answers it
+        // identically in about a millisecond instead of up to 200 ms for common words (nil: search the store).
+        var textIndex: FullTextIndex?
+        if let store = curio.store as? SQLiteStore {
+            do {
+                textIndex = try store.fullTextIndex()
+            } catch {
+                curio.logger.warning("guide searches the store directly", metadata: ["reason": "\(error)"])
+            }
+        }
+        let tools = EngineDialogueTools(curio: curio, visits: visits, catalogue: catalogue, textIndex: textIndex)
         let engine = DialogueEngine(catalogue: catalogue, tools: tools)
         built = (catalogue, engine)
         curio.logger.debug("guide catalogue built", metadata: ["items": "\(catalogue.items.count)"])
@@ -93,8 +103,14 @@ public final class GuideService: @unchecked Sendable {
     ///   id that cannot be one.
     public func conversation(_ id: String) throws -> DialogueState {
         guard Self.isValidID(id) else { throw DialogueError.badConversationID(id) }
-        guard let data = try visitState.conversationJSON(id: id) else { throw DialogueError.unknownConversation(id) }
-        return try JSONDecoder.exact.decode(DialogueState.self, from: data)
+        guard let state = try conversations.load(id) else { throw DialogueError.unknownConversation(id) }
+        return state
+    }
+
+    /// Where conversations are kept: the store's `conversations` table.
+    /// - Throws: ``CurioServiceError/unsupportedStore`` when the store cannot keep them.
+    public var conversations: StoredConversations {
+        get throws { StoredConversations(store: try visitState) }
     }
 
     /// Answers one message in a kept conversation and stores the updated conversation.
@@ -165,8 +181,7 @@ public final class GuideService: @unchecked Sendable {
     }
 
     private func save(_ state: DialogueState) throws {
-        try visitState.saveConversation(id: state.id, createdAt: state.createdAt, updatedAt: state.updatedAt,
-                                        json: JSONEncoder.exact.encode(state))
+        try conversations.save(state)
     }
 
     /// `c-` and 16 random hex digits.
@@ -189,6 +204,22 @@ public final class GuideService: @unchecked Sendable {
         }
         done.wait()
         return box.get()
+    }
+}
+
+/// The guide's conversations kept in a store's `conversations` table (schema migration 3): each conversation's
+/// whole ``DialogueState`` as JSON (dates as exact seconds), replaced after every reply.
+public struct StoredConversations: ConversationStore {
+    let store: any VisitStateStore
+
+    public func load(_ id: String) throws -> DialogueState? {
+        guard let data = try store.conversationJSON(id: id) else { return nil }
+        return try JSONDecoder.exact.decode(DialogueState.self, from: data)
+    }
+
+    public func save(_ state: DialogueState) throws {
+        try store.saveConversation(id: state.id, createdAt: state.createdAt, updatedAt: state.updatedAt,
+                                   json: JSONEncoder.exact.encode(state))
     }
 }
 
@@ -221,12 +252,18 @@ private final class ResultBox<T: Sendable>: @unchecked Sendable {
 public struct EngineDialogueTools: DialogueTools {
     public let curio: Curio
     public let visits: VisitService
+    /// The in-memory copy of the store's full-text index the search tool uses (nil: it searches the store).
+    public let textIndex: FullTextIndex?
     let content: CatalogueTools
     private let semantic = SemanticAvailability()
+    private let results = ToolResultCache(capacity: 64)
 
-    public init(curio: Curio, visits: VisitService, catalogue: DialogueCatalogue) {
+    /// - Parameter textIndex: a snapshot of the store's full-text index (``SQLiteStore/fullTextIndex()``), searched
+    ///   instead of the store with identical results; nil to search the store.
+    public init(curio: Curio, visits: VisitService, catalogue: DialogueCatalogue, textIndex: FullTextIndex? = nil) {
         self.curio = curio
         self.visits = visits
+        self.textIndex = textIndex
         self.content = CatalogueTools(catalogue: catalogue)
     }
 
@@ -236,7 +273,7 @@ public struct EngineDialogueTools: DialogueTools {
     }
 
     public func search(_ text: String, k: Int) -> [(id: ItemID, score: Float)] {
-        guard let lexical = try? curio.store.searchRanking(text, limit: k) else { return [] }
+        guard let lexical = textIndex?.ranking(text, limit: k) ?? (try? curio.store.searchRanking(text, limit: k)) else { return [] }
         guard semantic.isAvailable(probe: { try curio.semanticRanking("museum", limit: 1) }),
               let nearest = try? curio.semanticRanking(text, limit: min(k, 200)) else {
             return lexical.map { ($0.item, Float($0.score)) }
@@ -247,6 +284,14 @@ public struct EngineDialogueTools: DialogueTools {
 
     public func recommend(liked: [ItemID], disliked: [ItemID], k: Int) -> [(id: ItemID, score: Float)] {
         guard let state = engine else { return content.recommend(liked: liked, disliked: disliked, k: k) }
+        // A conversation asks again on every turn until the likes change: the ranking is kept per model state.
+        return results.value(for: .recommend(generation: state.generation, liked: liked, disliked: disliked, k: k)) {
+            recommend(liked: liked, disliked: disliked, k: k, state: state)
+        }
+    }
+
+    private func recommend(liked: [ItemID], disliked: [ItemID], k: Int, state: RecommendationService.LoadedState)
+        -> [(id: ItemID, score: Float)] {
         let snapshot = state.snapshot
         var history: [HistoryEntry] = []
         for id in liked { if let i = snapshot.index[id] { history.append(HistoryEntry(item: i, weight: 1)) } }
@@ -259,7 +304,10 @@ public struct EngineDialogueTools: DialogueTools {
 
     public func similar(to item: ItemID, k: Int) -> [(id: ItemID, score: Float)] {
         guard let state = engine, let i = state.snapshot.index[item] else { return content.similar(to: item, k: k) }
-        return state.snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
+        // A critique's anchor is asked about on every later turn of the request: kept per model state.
+        return results.value(for: .similar(generation: state.generation, item: item, k: k)) {
+            state.snapshot.contentModel.similarItems(to: i, k: k).filter { $0.score > 0 }.map { ($0.id, $0.score) }
+        }
     }
 
     public func explain(item: ItemID, liked: [ItemID]) -> [String] {
@@ -296,6 +344,44 @@ public struct EngineDialogueTools: DialogueTools {
         }
         return TourSummary(stops: tour.stops.map { .init(item: $0.item, room: $0.roomName, transition: $0.transition?.sentence) },
                            minutes: Int((tour.totalSeconds / 60).rounded()))
+    }
+}
+
+/// The latest rankings of the `recommend` and `similar` tools, keyed by the recommendation model's state
+/// (a reloaded model starts afresh), least recently used dropped first. Each entry is one ranking (up to a few
+/// thousand works), so 64 of them take a few megabytes.
+final class ToolResultCache: @unchecked Sendable {
+    enum Key: Hashable {
+        case similar(generation: Int, item: ItemID, k: Int)
+        case recommend(generation: Int, liked: [ItemID], disliked: [ItemID], k: Int)
+    }
+
+    private let capacity: Int
+    private let lock = NSLock()
+    private var entries: [Key: (value: [(id: ItemID, score: Float)], used: UInt64)] = [:]
+    private var clock: UInt64 = 0
+
+    init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// The kept ranking for `key`, or `compute()`'s (computed outside the lock, then kept).
+    func value(for key: Key, compute: () -> [(id: ItemID, score: Float)]) -> [(id: ItemID, score: Float)] {
+        lock.lock()
+        clock += 1
+        if let hit = entries[key] {
+            entries[key] = (hit.value, clock)
+            lock.unlock()
+            return hit.value
+        }
+        lock.unlock()
+        let value = compute()
+        lock.lock()
+        defer { lock.unlock() }
+        clock += 1
+        if entries.count >= capacity, let oldest = entries.min(by: { $0.value.used < $1.value.used })?.key {
+            entries[oldest] = nil
+        }
+        entries[key] = (value, clock)
+        return value
     }
 }
 

@@ -2,6 +2,8 @@
 /// (a test pins their checksums).
 enum Schema {
     static let migrator = Migrator(migrations: migrations)
+    /// The `tokenize` option of the `items_fts` search table (read back by ``SQLiteStore/fullTextIndex()``).
+    static let searchTokenizer = "porter unicode61 remove_diacritics 2"
 
     static let migrations: [Migration] = [
         Migration(version: 1, name: "collection, events, venues and ingest bookkeeping", sql: """

@@ -244,6 +244,43 @@ enum VisitFixture {
         #expect(try later.conversation(state.id).turns == 2)
     }
 
+    @Test func theGuideSearchesAnInMemoryCopyOfTheStoreIndexWithTheSameResults() throws {
+        let db = try VisitFixture.Database()
+        let guide = GuideService(curio: db.curio, visits: VisitService(curio: db.curio), environment: [:])
+        let tools = try #require(try guide.engine().tools as? EngineDialogueTools)
+        let index = try #require(tools.textIndex)
+        #expect(index.count == VisitFixture.items.count)
+        for query in ["storm", "storm sea", "portraits of a lady", "turner harbour", "fishing boats", "nothing"] {
+            let store = try db.curio.store.searchRanking(query, limit: 1_000)
+            #expect(tools.search(query, k: 1_000).map(\.id) == store.map(\.item), "query \(query)")
+            #expect(index.ranking(query, limit: 1_000) == store, "query \(query)")
+        }
+    }
+
+    @Test func toolRankingsAreKeptPerModelStateAndTheLeastRecentlyUsedIsDropped() {
+        let cache = ToolResultCache(capacity: 2)
+        var computed = 0
+        func ranking(_ item: String, generation: Int = 1) -> [ItemID] {
+            cache.value(for: .similar(generation: generation, item: ItemID(item), k: 10)) {
+                computed += 1
+                return [(ItemID(item + "-near"), Float(computed))]
+            }.map(\.id)
+        }
+        #expect(ranking("A") == ["A-near"])
+        #expect(ranking("A") == ["A-near"])
+        #expect(computed == 1)
+        _ = ranking("B")
+        _ = ranking("A")          // A is now the most recently used
+        _ = ranking("C")          // drops B
+        #expect(computed == 3)
+        _ = ranking("A")
+        #expect(computed == 3)
+        _ = ranking("B")
+        #expect(computed == 4)
+        _ = ranking("B", generation: 2)   // a reloaded model computes afresh
+        #expect(computed == 5)
+    }
+
     @Test func badMessagesAreRefusedClearly() throws {
         let db = try VisitFixture.Database()
         let guide = GuideService(curio: db.curio, visits: VisitService(curio: db.curio), environment: [:])
