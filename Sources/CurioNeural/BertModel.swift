@@ -34,6 +34,8 @@ public final class BertModel: @unchecked Sendable {
     private let positionEmbeddings: UnsafePointer<Float>
     private let embeddingNormGamma, embeddingNormBeta: UnsafePointer<Float>
     private let layers: [Layer]
+    private let teamLock = NSLock()
+    private var teamStorage: ThreadTeam?
 
     /// Loads `config.json` and `model.safetensors` from a model directory.
     /// - Throws: ``NeuralError`` naming the file and field or tensor when anything is missing or inconsistent.
@@ -165,7 +167,20 @@ public final class BertModel: @unchecked Sendable {
         }
     }
 
-    deinit { arena.deallocate() }
+    /// Threads for lone short inputs, started on first use (see ``ThreadTeam``).
+    private func team() -> ThreadTeam? {
+        teamLock.lock()
+        defer { teamLock.unlock() }
+        if let teamStorage { return teamStorage }
+        let team = ThreadTeam(size: Parallel.processorCount)
+        teamStorage = team
+        return team
+    }
+
+    deinit {
+        arena.deallocate()
+        teamStorage?.shutdown()
+    }
 
 
     /// Final hidden states of every token of `tokens`, as a `[tokenCount, hiddenSize]` tensor.
@@ -250,6 +265,16 @@ public final class BertModel: @unchecked Sendable {
         }
         TensorKernels.addLayerNorm(hidden, bias: nil, residual: nil, output: hidden, rows: t, width: h,
                                    gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
+        // A few tokens (a lone query) with threads allowed: all layers in one parallel region (see runLayersAsTeam).
+        let parts = min(BLAS.threadCount, Parallel.processorCount)
+        if t <= Self.slicedInputTokens, parts > 1, let team = team() {
+            let offsets = tokens.offsets, longest = tokens.longest
+            let ran = team.run(parts: parts) { part in
+                runLayersAsTeam(part: part, parts: parts, team: team, t: t, offsets: offsets, longest: longest,
+                                hidden: hidden, workspace: workspace)
+            }
+            if ran { return }
+        }
         for layer in layers {
             // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
             for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
@@ -281,6 +306,91 @@ public final class BertModel: @unchecked Sendable {
 }
 
 extension BertModel {
+    /// The transformer layers for a few tokens, as part `part` of `parts` threads running together.
+    ///
+    /// Every matrix product is split by output columns into thin slices (OpenBLAS's small-matrix path, which reads
+    /// the weights in place instead of packing them — packing was most of a lone query's time), and the parts
+    /// meet at a spinning barrier whenever the next step needs everything the previous one wrote: six times per
+    /// layer instead of a thread hand-off per product. A part computes the Q, K and V columns of the heads it
+    /// attends with (heads `part`, `part + parts`, …), so projection and attention need no barrier between them;
+    /// LayerNorm rows and GELU columns are split the same way.
+    private func runLayersAsTeam(part p: Int, parts n: Int, team: ThreadTeam, t: Int, offsets: [Int], longest: Int,
+                                 hidden: UnsafeMutablePointer<Float>, workspace: BertWorkspace) {
+        let c = configuration
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, d = c.headSize, h3 = 3 * h
+        let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
+        let intermediate = workspace.intermediate
+        let width = Self.sliceWidth
+        /// Runs `body(first, count)` for this part's column slices of a `total`-wide output.
+        func columns(_ total: Int, _ body: (Int, Int) -> Void) {
+            let slices = (total + width - 1) / width
+            var slice = p
+            while slice < slices {
+                body(slice * width, min(width, total - slice * width))
+                slice += n
+            }
+        }
+        /// LayerNorm of this part's rows: `hidden[r] = LN(projected[r] + bias + hidden[r])`.
+        func normalizeRows(bias: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>) {
+            var r = p
+            while r < t {
+                TensorKernels.addLayerNorm(projected + r * h, bias: bias, residual: hidden + r * h, output: hidden + r * h,
+                                           rows: 1, width: h, gamma: gamma, beta: beta, epsilon: c.layerNormEpsilon)
+                r += n
+            }
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, longest * longest)) { scratch in
+            let scores = scratch.baseAddress!
+            for layer in layers {
+                var head = p
+                while head < heads {
+                    for part in 0..<3 {
+                        let column = part * h + head * d
+                        for k in 0..<t { (qkv + k * h3 + column).update(from: layer.qkvBias + column, count: d) }
+                        BLAS.sgemm(m: t, n: d, k: h, a: hidden, lda: h, b: layer.qkvWeight + column, ldb: h3, beta: 1,
+                                   c: qkv + column, ldc: h3)
+                    }
+                    for s in 0..<(offsets.count - 1) {
+                        let start = offsets[s], length = offsets[s + 1] - start
+                        guard length > 0 else { continue }
+                        let q = qkv + start * h3 + head * d
+                        BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3,
+                                   c: scores, ldc: length)
+                        TensorKernels.softmaxRows(scores, rows: length, width: length)
+                        BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
+                                   c: context + start * h + head * d, ldc: h)
+                    }
+                    head += n
+                }
+                team.barrier()
+                columns(h) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: h, a: context, lda: h, b: layer.attentionOutputWeight + first, ldb: h,
+                               c: projected + first, ldc: h)
+                }
+                team.barrier()
+                normalizeRows(bias: layer.attentionOutputBias, gamma: layer.attentionNormGamma,
+                              beta: layer.attentionNormBeta)
+                team.barrier()
+                columns(inner) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: h, a: hidden, lda: h, b: layer.intermediateWeight + first, ldb: inner,
+                               c: intermediate + first, ldc: inner)
+                    for r in 0..<t {
+                        TensorKernels.addBiasGELU(intermediate + r * inner + first, rows: 1, width: count,
+                                                  bias: layer.intermediateBias + first)
+                    }
+                }
+                team.barrier()
+                columns(h) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: inner, a: intermediate, lda: inner, b: layer.outputWeight + first,
+                               ldb: h, c: projected + first, ldc: h)
+                }
+                team.barrier()
+                normalizeRows(bias: layer.outputBias, gamma: layer.outputNormGamma, beta: layer.outputNormBeta)
+                team.barrier()
+            }
+        }
+    }
+
     /// Inputs of at most this many tokens are multiplied in column slices (see ``dense(t:n:k:a:b:beta:c:)``).
     public static let slicedInputTokens = 16
     /// Width of those column slices.
