@@ -12,7 +12,9 @@ import Foundation
 /// ```
 ///
 /// Batches are formed by length (texts sorted by token count, packed back to back without padding) and spread over
-/// ``parallelism`` worker threads, each running single-threaded BLAS; a lone short text runs on one thread.
+/// ``parallelism`` worker threads, each running single-threaded BLAS; a lone short text (at most
+/// ``BertModel/slicedInputTokens`` tokens) is split over the model's thread team, as many threads as
+/// `BLAS.threadCount` allows (one parallel region per query, spinning barriers between steps).
 /// Thread-safe: one instance can serve concurrent callers.
 public struct TextEncoder: Sendable {
     /// Identifier of the model, stored with embeddings (e.g. `all-MiniLM-L6-v2@gt-0.1.0`).

@@ -5,7 +5,7 @@ import Testing
 
 /// The AVX-512 kernels against Foundation's `exp`/`erfc` and against the portable kernels. Skipped on CPUs without
 /// AVX-512 (where the encoder does not use them either).
-@Suite("AVX-512 kernels", .enabled(if: TensorKernels.wideKernelsAvailable, "this CPU has no AVX-512"))
+@Suite("AVX-512 kernels", .enabled(if: TensorKernels.wideKernelsAvailable, "no AVX-512 on this CPU, or CURIO_PORTABLE_KERNELS=1"))
 struct WideKernelsTests {
     /// Deterministic values in `range` (a linear congruential sequence).
     static func values(_ count: Int, in range: ClosedRange<Float>, seed: UInt32 = 7) -> [Float] {
