@@ -167,7 +167,15 @@ public final class BertModel: @unchecked Sendable {
         }
     }
 
-    /// Threads for lone short inputs, started on first use (see ``ThreadTeam``).
+    /// Runs `body(part)` for every `part` in `0..<parts` at the same time on the model's thread team — dedicated
+    /// threads, which keep the caller's scheduling priority — part 0 on the calling thread. Returns false without
+    /// running anything when the team is busy with another call or has fewer than `parts` threads.
+    func runOnTeam(parts: Int, _ body: (Int) -> Void) -> Bool {
+        guard parts > 1, let team = team(), parts <= team.size else { return false }
+        return team.run(parts: parts, body)
+    }
+
+    /// Threads for lone short inputs and batch workers, started on first use (see ``ThreadTeam``).
     private func team() -> ThreadTeam? {
         teamLock.lock()
         defer { teamLock.unlock() }

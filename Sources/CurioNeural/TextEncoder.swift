@@ -131,13 +131,18 @@ public struct TextEncoder: Sendable {
                 BLAS.setThreadCount(1)
                 defer { BLAS.setThreadCount(previous) }
                 let next = SharedCounter()
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let work: @Sendable (Int) -> Void = { _ in
                     let workspace = BertWorkspace()
                     while true {
                         let b = next.increment()
                         guard b < batches.count else { return }
                         run(batches[b], workspace)
                     }
+                }
+                // The model's own threads keep the caller's scheduling priority (Dispatch workers run at their
+                // default QoS priority whatever the caller's); Dispatch when they are busy with another call.
+                if !model.runOnTeam(parts: workers, work) {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
                 }
             }
             if let error = failure.values[0] { throw error }

@@ -13,7 +13,8 @@ import Darwin
 /// Made for the encoder's lone short query, which is a chain of ~40 small steps per forward pass: handing each step
 /// to a Dispatch worker costs tens of microseconds of wake-up per step, while a spinning barrier between parts that
 /// are already running costs well under one. The helper threads are dedicated (not Dispatch workers), so a barrier
-/// can never wait for a part that is queued behind it. One job at a time: ``run(parts:_:)`` returns false at once
+/// can never wait for a part that is queued behind it, and they inherit the scheduling priority (nice value) of the
+/// thread that first used the model, as the caller's own threads would. One job at a time: ``run(parts:_:)`` returns false at once
 /// when another caller holds the team, and that caller falls back to its single-threaded path.
 final class ThreadTeam: @unchecked Sendable {
     /// Number of threads, the caller's included.
