@@ -85,8 +85,21 @@ public struct TextEncoder: Sendable {
         guard workers > 1 else { return texts.map(tokenizer.encode) }
         let results = SharedSlots<[Int32]>(count: texts.count, initial: [])
         let chunk = (texts.count + workers * 8 - 1) / (workers * 8)
-        DispatchQueue.concurrentPerform(iterations: (texts.count + chunk - 1) / chunk) { c in
-            for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) { results.set(i, tokenizer.encode(texts[i])) }
+        let chunks = (texts.count + chunk - 1) / chunk
+        let next = SharedCounter()
+        let work: @Sendable (Int) -> Void = { [tokenizer] _ in
+            while true {
+                let c = next.increment()
+                guard c < chunks else { return }
+                var local: [[Int32]] = []
+                local.reserveCapacity(chunk)
+                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) { local.append(tokenizer.encode(texts[i])) }
+                results.set(chunk: c * chunk, local)
+            }
+        }
+        // On the model's threads when free (they keep the caller's priority), else on Dispatch workers.
+        if !model.runOnTeam(parts: workers, work) {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
         return results.values
     }
@@ -187,6 +200,12 @@ final class SharedSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int, initial: Value) { storage = Array(repeating: initial, count: count) }
     func set(_ index: Int, _ value: Value) { lock.lock(); storage[index] = value; lock.unlock() }
+    /// Stores `values` at `start`, `start + 1`, … under one lock.
+    func set(chunk start: Int, _ values: [Value]) {
+        lock.lock()
+        for (k, value) in values.enumerated() { storage[start + k] = value }
+        lock.unlock()
+    }
     var values: [Value] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 

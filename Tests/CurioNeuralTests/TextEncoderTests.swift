@@ -75,6 +75,13 @@ struct TextEncoderTests {
         #expect(largest <= 1e-4, "max abs diff \(largest)")
     }
 
+    /// 256 texts or more are tokenised on several threads; the ids must come back in input order.
+    @Test func parallelTokenisationKeepsInputOrder() throws {
+        let encoder = try Self.encoder.get()
+        let texts = (0..<300).map { "\(NeuralTestSupport.referenceCases[$0 % 40].text) \($0)" }
+        #expect(encoder.tokenize(texts) == texts.map(encoder.tokenizer.encode))
+    }
+
     @Test func unnormalisedMeanPoolingMatchesTheReference() throws {
         let encoder = try Self.encoder.get()
         let cases = Array(NeuralTestSupport.referenceCases.prefix(12))
