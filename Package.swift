@@ -48,10 +48,11 @@ let package = Package(
         .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioNeuralAVX512"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // GELU, softmax and LayerNorm over 16-lane vectors, compiled for AVX-512 (the -Xcc flags set the Swift code
-        // generator's target features). CurioNeural calls it only on CPUs that have these features.
+        // generator's target features; x86-64 Linux only — elsewhere the module is empty). CurioNeural calls it only
+        // on CPUs that have these features.
         .target(name: "CurioNeuralAVX512",
                 swiftSettings: [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512bw",
-                                              "-Xcc", "-mavx512vl", "-Xcc", "-mfma"]),
+                                              "-Xcc", "-mavx512vl", "-Xcc", "-mfma"], .when(platforms: [.linux])),
                                 .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),

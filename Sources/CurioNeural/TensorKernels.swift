@@ -89,11 +89,13 @@ public enum TensorKernels {
 
     /// `x[r, c] = gelu(x[r, c] + bias[c])` over a rows×width block (no bias added when `bias` is nil).
     public static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?) {
+        #if arch(x86_64)
         if wideKernelsAvailable {
             CurioNeuralAVX512.addBiasGELU(x, rows: rows, width: width, bias: bias)
-        } else {
-            portableAddBiasGELU(x, rows: rows, width: width, bias: bias)
+            return
         }
+        #endif
+        portableAddBiasGELU(x, rows: rows, width: width, bias: bias)
     }
 
     /// ``addBiasGELU(_:rows:width:bias:)`` in portable code.
@@ -123,13 +125,15 @@ public enum TensorKernels {
                                     residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                     rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                     epsilon: Float) {
+        #if arch(x86_64)
         if wideKernelsAvailable {
             CurioNeuralAVX512.addLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows,
                                            width: width, gamma: gamma, beta: beta, epsilon: epsilon)
-        } else {
-            portableAddLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows, width: width,
-                                 gamma: gamma, beta: beta, epsilon: epsilon)
+            return
         }
+        #endif
+        portableAddLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows, width: width,
+                             gamma: gamma, beta: beta, epsilon: epsilon)
     }
 
     /// ``addLayerNorm(_:bias:residual:output:rows:width:gamma:beta:epsilon:)`` in portable code.
@@ -163,11 +167,13 @@ public enum TensorKernels {
 
     /// Softmax of each row of a rows×width block, in place (max-subtracted, so it never overflows).
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        #if arch(x86_64)
         if wideKernelsAvailable {
             CurioNeuralAVX512.softmaxRows(x, rows: rows, width: width)
-        } else {
-            portableSoftmaxRows(x, rows: rows, width: width)
+            return
         }
+        #endif
+        portableSoftmaxRows(x, rows: rows, width: width)
     }
 
     /// ``softmaxRows(_:rows:width:)`` in portable code.

@@ -2,6 +2,8 @@
 // AVX-512 (see Package.swift). Nothing here may run on a CPU without AVX-512: CurioNeural calls these functions only
 // after checking the CPU's features (`TensorKernels.wideKernelsAvailable`) and otherwise uses its portable kernels.
 // For the same reason the module holds no global state and no types, only functions over raw pointers.
+// x86-64 only: on other architectures the module is empty (Package.swift passes the AVX-512 flags on Linux).
+#if arch(x86_64)
 
 /// Sixteen lanes: one AVX-512 register.
 public typealias Lanes = SIMD16<Float>
@@ -190,3 +192,4 @@ public func addLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePoint
         for k in vectorWidth..<width { out[k] = (v[k] - mean) * scale * gamma[k] + beta[k] }
     }
 }
+#endif

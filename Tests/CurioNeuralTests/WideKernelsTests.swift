@@ -1,3 +1,4 @@
+#if arch(x86_64)
 import CurioNeuralAVX512
 import Foundation
 import Testing
@@ -105,3 +106,4 @@ struct WideKernelsTests {
         #expect(worst < 1e-5, "width \(width): differs by \(worst)")
     }
 }
+#endif
