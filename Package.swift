@@ -45,8 +45,15 @@ let package = Package(
         .target(name: "CurioIngest", dependencies: ["CurioCore", "CurioStore", "CurioCompression", "CurioJSON"]),
         // The neural kernels run ~30x slower unoptimised, and the tests run the real model: optimise this module
         // in debug builds too (remove the setting to step through it in a debugger).
-        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression"],
+        .target(name: "CurioNeural", dependencies: ["CurioCore", "CurioMath", "CurioCompression", "CurioNeuralAVX512"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
+        // GELU, softmax and LayerNorm over 16-lane vectors, compiled for AVX-512 (the -Xcc flags set the Swift code
+        // generator's target features; x86-64 Linux only — elsewhere the module is empty). CurioNeural calls it only
+        // on CPUs that have these features.
+        .target(name: "CurioNeuralAVX512",
+                swiftSettings: [.unsafeFlags(["-Xcc", "-mavx512f", "-Xcc", "-mavx512dq", "-Xcc", "-mavx512bw",
+                                              "-Xcc", "-mavx512vl", "-Xcc", "-mfma"], .when(platforms: [.linux])),
+                                .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(name: "CurioImaging", dependencies: ["CurioCore", "CCurioVips", "CVips"]),
         .target(name: "CurioRecommend", dependencies: ["CurioCore", "CurioMath"]),
         // Image→text projection (contrastive, trained in Swift) and fusion of text, image and graph vectors.
@@ -101,7 +108,7 @@ let package = Package(
         .testTarget(name: "CurioStoreTests", dependencies: ["CurioStore", "CurioCore"]),
         .testTarget(name: "CurioIngestTests", dependencies: ["CurioIngest", "CurioStore", "CurioCore", "CurioJSON", "curio-ingest-helper"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioMath", "CurioCore", "CurioCompression"],
+        .testTarget(name: "CurioNeuralTests", dependencies: ["CurioNeural", "CurioNeuralAVX512", "CurioMath", "CurioCore", "CurioCompression"],
                     exclude: ["Fixtures"]),
         // CurioNeural only for the end-to-end check that the model preprocessing reproduces the reference.
         .testTarget(name: "CurioImagingTests", dependencies: ["CurioImaging", "CurioCore", "CurioNeural"], exclude: ["Fixtures"]),

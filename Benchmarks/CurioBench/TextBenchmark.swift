@@ -3,7 +3,7 @@ import CurioNeural
 import Foundation
 
 /// `curio-bench text --short FILE --long FILE [--repeat R] [--latency-runs N] [--mode batches|blas|single|all]
-/// [--embeddings-out DIR] [--latency-only]`
+/// [--embeddings-out DIR] [--latency-only] [--max-batch-tokens N]`
 ///
 /// Throughput (texts/s, best of R after a warm-up) of `TextEncoder.encodeMatrix` on each corpus — tokenisation
 /// included, as for the peer — the encoder's achieved GFLOP/s (exact FLOP count of the forward passes) against the
@@ -24,6 +24,7 @@ enum TextBenchmark {
         }
         let loadStart = BenchSupport.now()
         var encoder = try TextEncoder.installed()
+        encoder.maxBatchTokens = try options.int("max-batch-tokens", default: encoder.maxBatchTokens)
         let loadSeconds = BenchSupport.now() - loadStart
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let peak = SGEMMBenchmark.gflops(n: 1024, threads: cores, repeats: 5)

@@ -34,6 +34,8 @@ public final class BertModel: @unchecked Sendable {
     private let positionEmbeddings: UnsafePointer<Float>
     private let embeddingNormGamma, embeddingNormBeta: UnsafePointer<Float>
     private let layers: [Layer]
+    private let teamLock = NSLock()
+    private var teamStorage: ThreadTeam?
 
     /// Loads `config.json` and `model.safetensors` from a model directory.
     /// - Throws: ``NeuralError`` naming the file and field or tensor when anything is missing or inconsistent.
@@ -165,7 +167,28 @@ public final class BertModel: @unchecked Sendable {
         }
     }
 
-    deinit { arena.deallocate() }
+    /// Runs `body(part)` for every `part` in `0..<parts` at the same time on the model's thread team — dedicated
+    /// threads, which keep the caller's scheduling priority — part 0 on the calling thread. Returns false without
+    /// running anything when the team is busy with another call or has fewer than `parts` threads.
+    func runOnTeam(parts: Int, _ body: (Int) -> Void) -> Bool {
+        guard parts > 1, let team = team(), parts <= team.size else { return false }
+        return team.run(parts: parts, body)
+    }
+
+    /// Threads for lone short inputs and batch workers, started on first use (see ``ThreadTeam``).
+    private func team() -> ThreadTeam? {
+        teamLock.lock()
+        defer { teamLock.unlock() }
+        if let teamStorage { return teamStorage }
+        let team = ThreadTeam(size: Parallel.processorCount)
+        teamStorage = team
+        return team
+    }
+
+    deinit {
+        arena.deallocate()
+        teamStorage?.shutdown()
+    }
 
 
     /// Final hidden states of every token of `tokens`, as a `[tokenCount, hiddenSize]` tensor.
@@ -250,6 +273,16 @@ public final class BertModel: @unchecked Sendable {
         }
         TensorKernels.addLayerNorm(hidden, bias: nil, residual: nil, output: hidden, rows: t, width: h,
                                    gamma: embeddingNormGamma, beta: embeddingNormBeta, epsilon: c.layerNormEpsilon)
+        // A few tokens (a lone query) with threads allowed: all layers in one parallel region (see runLayersAsTeam).
+        let parts = min(BLAS.threadCount, Parallel.processorCount)
+        if t <= Self.slicedInputTokens, parts > 1, let team = team() {
+            let offsets = tokens.offsets, longest = tokens.longest
+            let ran = team.run(parts: parts) { part in
+                runLayersAsTeam(part: part, parts: parts, team: team, t: t, offsets: offsets, longest: longest,
+                                hidden: hidden, workspace: workspace)
+            }
+            if ran { return }
+        }
         for layer in layers {
             // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
             for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
@@ -259,8 +292,8 @@ public final class BertModel: @unchecked Sendable {
                 guard length > 0 else { continue }
                 for head in 0..<heads {
                     let q = qkv + start * h3 + head * d
-                    BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3,
-                               c: scores, ldc: length)
+                    attentionScores(q: q, keys: q + h, stride: h3, length: length, headSize: d, scores: scores,
+                                    keysTransposed: scores + length * length)
                     TensorKernels.softmaxRows(scores, rows: length, width: length)
                     BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
                                c: context + start * h + head * d, ldc: h)
@@ -281,6 +314,119 @@ public final class BertModel: @unchecked Sendable {
 }
 
 extension BertModel {
+    /// The transformer layers for a few tokens, as part `part` of `parts` threads running together.
+    ///
+    /// Every matrix product is split by output columns into thin slices (OpenBLAS's small-matrix path, which reads
+    /// the weights in place instead of packing them — packing was most of a lone query's time), and the parts
+    /// meet at a spinning barrier whenever the next step needs everything the previous one wrote: six times per
+    /// layer instead of a thread hand-off per product. A part computes the Q, K and V columns of the heads it
+    /// attends with (heads `part`, `part + parts`, …), so projection and attention need no barrier between them;
+    /// LayerNorm rows and GELU columns are split the same way.
+    private func runLayersAsTeam(part p: Int, parts n: Int, team: ThreadTeam, t: Int, offsets: [Int], longest: Int,
+                                 hidden: UnsafeMutablePointer<Float>, workspace: BertWorkspace) {
+        let c = configuration
+        let h = c.hiddenSize, inner = c.intermediateSize, heads = c.headCount, d = c.headSize, h3 = 3 * h
+        let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
+        let intermediate = workspace.intermediate
+        let width = Self.sliceWidth
+        /// Runs `body(first, count)` for this part's column slices of a `total`-wide output.
+        func columns(_ total: Int, _ body: (Int, Int) -> Void) {
+            let slices = (total + width - 1) / width
+            var slice = p
+            while slice < slices {
+                body(slice * width, min(width, total - slice * width))
+                slice += n
+            }
+        }
+        /// LayerNorm of this part's rows: `hidden[r] = LN(projected[r] + bias + hidden[r])`.
+        func normalizeRows(bias: UnsafePointer<Float>, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>) {
+            var r = p
+            while r < t {
+                TensorKernels.addLayerNorm(projected + r * h, bias: bias, residual: hidden + r * h, output: hidden + r * h,
+                                           rows: 1, width: h, gamma: gamma, beta: beta, epsilon: c.layerNormEpsilon)
+                r += n
+            }
+        }
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, longest * longest)) { scratch in
+            let scores = scratch.baseAddress!
+            for layer in layers {
+                var head = p
+                while head < heads {
+                    for part in 0..<3 {
+                        let column = part * h + head * d
+                        for k in 0..<t { (qkv + k * h3 + column).update(from: layer.qkvBias + column, count: d) }
+                        BLAS.sgemm(m: t, n: d, k: h, a: hidden, lda: h, b: layer.qkvWeight + column, ldb: h3, beta: 1,
+                                   c: qkv + column, ldc: h3)
+                    }
+                    for s in 0..<(offsets.count - 1) {
+                        let start = offsets[s], length = offsets[s + 1] - start
+                        guard length > 0 else { continue }
+                        let q = qkv + start * h3 + head * d
+                        BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3,
+                                   c: scores, ldc: length)
+                        TensorKernels.softmaxRows(scores, rows: length, width: length)
+                        BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
+                                   c: context + start * h + head * d, ldc: h)
+                    }
+                    head += n
+                }
+                team.barrier()
+                columns(h) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: h, a: context, lda: h, b: layer.attentionOutputWeight + first, ldb: h,
+                               c: projected + first, ldc: h)
+                }
+                team.barrier()
+                normalizeRows(bias: layer.attentionOutputBias, gamma: layer.attentionNormGamma,
+                              beta: layer.attentionNormBeta)
+                team.barrier()
+                columns(inner) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: h, a: hidden, lda: h, b: layer.intermediateWeight + first, ldb: inner,
+                               c: intermediate + first, ldc: inner)
+                    for r in 0..<t {
+                        TensorKernels.addBiasGELU(intermediate + r * inner + first, rows: 1, width: count,
+                                                  bias: layer.intermediateBias + first)
+                    }
+                }
+                team.barrier()
+                columns(h) { first, count in
+                    BLAS.sgemm(m: t, n: count, k: inner, a: intermediate, lda: inner, b: layer.outputWeight + first,
+                               ldb: h, c: projected + first, ldc: h)
+                }
+                team.barrier()
+                normalizeRows(bias: layer.outputBias, gamma: layer.outputNormGamma, beta: layer.outputNormBeta)
+                team.barrier()
+            }
+        }
+    }
+
+    /// `scores = q · keysᵀ` for one head of one sequence (`length × length`; `q` and `keys` rows `stride` apart).
+    ///
+    /// From 64 tokens up, the keys are first copied transposed (`[headSize, length]`, into `keysTransposed`) and the
+    /// product is taken in row blocks of at most 2¹³ / length rows: plain products that small go to OpenBLAS's
+    /// small-matrix kernel, without packing. For 128 tokens that takes 13 µs + the copy instead of 27 µs for one
+    /// transposed-operand product (single thread, `curio-bench sgemm --shape`).
+    @inline(__always)
+    func attentionScores(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, length: Int, headSize d: Int,
+                         scores: UnsafeMutablePointer<Float>, keysTransposed kT: UnsafeMutablePointer<Float>) {
+        guard length >= 64 else {
+            BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: stride, b: keys, ldb: stride,
+                       c: scores, ldc: length)
+            return
+        }
+        for j in 0..<length {
+            let key = keys + j * stride
+            for c in 0..<d { kT[c * length + j] = key[c] }
+        }
+        let block = max(1, (1 << 13) / length)
+        var row = 0
+        while row < length {
+            let rows = min(block, length - row)
+            BLAS.sgemm(m: rows, n: length, k: d, a: q + row * stride, lda: stride, b: kT, ldb: length,
+                       c: scores + row * length, ldc: length)
+            row += rows
+        }
+    }
+
     /// Inputs of at most this many tokens are multiplied in column slices (see ``dense(t:n:k:a:b:beta:c:)``).
     public static let slicedInputTokens = 16
     /// Width of those column slices.
@@ -353,9 +499,11 @@ public final class BertWorkspace {
             width = c.hiddenSize
             innerWidth = c.intermediateSize
         }
-        if longest * longest > scoreCapacity {
+        // Scores of one head (longest²), then room for its keys transposed (longest × headSize).
+        let scoreNeed = longest * longest + longest * c.headSize
+        if scoreNeed > scoreCapacity {
             scores.deallocate()
-            scoreCapacity = max(longest * longest, 1)
+            scoreCapacity = max(scoreNeed, 1)
             scores = .allocate(capacity: scoreCapacity)
         }
     }

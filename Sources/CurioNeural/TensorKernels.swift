@@ -1,10 +1,30 @@
+import CurioNeuralAVX512
 import Foundation
 
 /// Element-wise and row-wise kernels of a transformer: GELU, LayerNorm, softmax, and the fast `exp` they use.
 ///
 /// All work in place on contiguous row-major `Float` buffers, with no allocation. Matrix products are not here:
 /// they go to `BLAS.sgemm`.
+///
+/// GELU, softmax and LayerNorm have two implementations: the portable ones below (scalar code that the compiler
+/// vectorises 4 wide, baseline x86-64 or ARM), and 16-lane versions in the `CurioNeuralAVX512` module, compiled for
+/// AVX-512, which the public entry points use when ``wideKernelsAvailable`` — 4–5× faster for the GELU, which was a
+/// sixth of the encoder's time. Both compute the same formulas; results differ only by rounding (FMA).
 public enum TensorKernels {
+    /// Whether this CPU runs the AVX-512 kernels (AVX-512 F, DQ, BW and VL, read once from `/proc/cpuinfo`).
+    /// Setting the environment variable `CURIO_PORTABLE_KERNELS=1` forces the portable kernels.
+    public static let wideKernelsAvailable: Bool = {
+        if ProcessInfo.processInfo.environment["CURIO_PORTABLE_KERNELS"] == "1" { return false }
+        #if arch(x86_64)
+        guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+        let flags = Set(line.split(separator: " ").map(String.init))
+        return flags.isSuperset(of: ["avx512f", "avx512dq", "avx512bw", "avx512vl", "fma"])
+        #else
+        return false
+        #endif
+    }()
+
     /// `e^x` for `Float`, within 2 ulp over the whole range (`x < −87` gives ≈ 1e-38, `x > 88` saturates):
     /// Cody–Waite reduction `x = n·ln 2 + r`, `|r| ≤ ln 2 / 2`, then a degree-7 polynomial for `e^r` and an
     /// exponent-bit scale by `2^n`. Written without branches, traps or library calls so that loops over it
@@ -67,11 +87,26 @@ public enum TensorKernels {
         return 0.5 * x * (z < 0 ? e : 2 - e)
     }
 
-    /// `x[r, c] = gelu(x[r, c] + bias[c])` over a rows×width block.
-    public static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
+    /// `x[r, c] = gelu(x[r, c] + bias[c])` over a rows×width block (no bias added when `bias` is nil).
+    public static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?) {
+        #if arch(x86_64)
+        if wideKernelsAvailable {
+            CurioNeuralAVX512.addBiasGELU(x, rows: rows, width: width, bias: bias)
+            return
+        }
+        #endif
+        portableAddBiasGELU(x, rows: rows, width: width, bias: bias)
+    }
+
+    /// ``addBiasGELU(_:rows:width:bias:)`` in portable code.
+    static func portableAddBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>?) {
         for r in 0..<rows {
             let row = x + r * width
-            for c in 0..<width { row[c] = gelu(row[c] + bias[c]) }
+            if let bias {
+                for c in 0..<width { row[c] = gelu(row[c] + bias[c]) }
+            } else {
+                for c in 0..<width { row[c] = gelu(row[c]) }
+            }
         }
     }
 
@@ -90,6 +125,22 @@ public enum TensorKernels {
                                     residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                     rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
                                     epsilon: Float) {
+        #if arch(x86_64)
+        if wideKernelsAvailable {
+            CurioNeuralAVX512.addLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows,
+                                           width: width, gamma: gamma, beta: beta, epsilon: epsilon)
+            return
+        }
+        #endif
+        portableAddLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows, width: width,
+                             gamma: gamma, beta: beta, epsilon: epsilon)
+    }
+
+    /// ``addLayerNorm(_:bias:residual:output:rows:width:gamma:beta:epsilon:)`` in portable code.
+    static func portableAddLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+                                     residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
+                                     rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
+                                     epsilon: Float) {
         let inverseWidth = 1 / Float(width)
         for r in 0..<rows {
             let v = input + r * width
@@ -116,6 +167,17 @@ public enum TensorKernels {
 
     /// Softmax of each row of a rows×width block, in place (max-subtracted, so it never overflows).
     public static func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        #if arch(x86_64)
+        if wideKernelsAvailable {
+            CurioNeuralAVX512.softmaxRows(x, rows: rows, width: width)
+            return
+        }
+        #endif
+        portableSoftmaxRows(x, rows: rows, width: width)
+    }
+
+    /// ``softmaxRows(_:rows:width:)`` in portable code.
+    static func portableSoftmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         guard width > 0 else { return }
         for r in 0..<rows {
             let row = x + r * width

@@ -12,7 +12,9 @@ import Foundation
 /// ```
 ///
 /// Batches are formed by length (texts sorted by token count, packed back to back without padding) and spread over
-/// ``parallelism`` worker threads, each running single-threaded BLAS; a lone short text runs on one thread.
+/// ``parallelism`` worker threads, each running single-threaded BLAS; a lone short text (at most
+/// ``BertModel/slicedInputTokens`` tokens) is split over the model's thread team, as many threads as
+/// `BLAS.threadCount` allows (one parallel region per query, spinning barriers between steps).
 /// Thread-safe: one instance can serve concurrent callers.
 public struct TextEncoder: Sendable {
     /// Identifier of the model, stored with embeddings (e.g. `all-MiniLM-L6-v2@gt-0.1.0`).
@@ -83,8 +85,21 @@ public struct TextEncoder: Sendable {
         guard workers > 1 else { return texts.map(tokenizer.encode) }
         let results = SharedSlots<[Int32]>(count: texts.count, initial: [])
         let chunk = (texts.count + workers * 8 - 1) / (workers * 8)
-        DispatchQueue.concurrentPerform(iterations: (texts.count + chunk - 1) / chunk) { c in
-            for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) { results.set(i, tokenizer.encode(texts[i])) }
+        let chunks = (texts.count + chunk - 1) / chunk
+        let next = SharedCounter()
+        let work: @Sendable (Int) -> Void = { [tokenizer] _ in
+            while true {
+                let c = next.increment()
+                guard c < chunks else { return }
+                var local: [[Int32]] = []
+                local.reserveCapacity(chunk)
+                for i in (c * chunk)..<min(texts.count, (c + 1) * chunk) { local.append(tokenizer.encode(texts[i])) }
+                results.set(chunk: c * chunk, local)
+            }
+        }
+        // On the model's threads when free (they keep the caller's priority), else on Dispatch workers.
+        if !model.runOnTeam(parts: workers, work) {
+            DispatchQueue.concurrentPerform(iterations: workers, execute: work)
         }
         return results.values
     }
@@ -129,13 +144,18 @@ public struct TextEncoder: Sendable {
                 BLAS.setThreadCount(1)
                 defer { BLAS.setThreadCount(previous) }
                 let next = SharedCounter()
-                DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                let work: @Sendable (Int) -> Void = { _ in
                     let workspace = BertWorkspace()
                     while true {
                         let b = next.increment()
                         guard b < batches.count else { return }
                         run(batches[b], workspace)
                     }
+                }
+                // The model's own threads keep the caller's scheduling priority (Dispatch workers run at their
+                // default QoS priority whatever the caller's); Dispatch when they are busy with another call.
+                if !model.runOnTeam(parts: workers, work) {
+                    DispatchQueue.concurrentPerform(iterations: workers, execute: work)
                 }
             }
             if let error = failure.values[0] { throw error }
@@ -180,6 +200,12 @@ final class SharedSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
     init(count: Int, initial: Value) { storage = Array(repeating: initial, count: count) }
     func set(_ index: Int, _ value: Value) { lock.lock(); storage[index] = value; lock.unlock() }
+    /// Stores `values` at `start`, `start + 1`, … under one lock.
+    func set(chunk start: Int, _ values: [Value]) {
+        lock.lock()
+        for (k, value) in values.enumerated() { storage[start + k] = value }
+        lock.unlock()
+    }
     var values: [Value] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 

@@ -59,6 +59,29 @@ struct TextEncoderTests {
         }
     }
 
+    /// Lone short queries from many threads at once: one caller at a time gets the model's thread team, the others
+    /// run on their own thread; every answer must match the reference.
+    @Test func concurrentLoneQueriesMatchTheReference() throws {
+        let encoder = try Self.encoder.get()
+        let cases = NeuralTestSupport.referenceCases.filter { $0.input_ids.count <= BertModel.slicedInputTokens }
+        try #require(cases.count >= 4)
+        let worst = SharedSlots<Float>(count: cases.count * 4, initial: 0)
+        DispatchQueue.concurrentPerform(iterations: cases.count * 4) { i in
+            let reference = cases[i % cases.count]
+            let embedding = (try? encoder.encode(reference.text)) ?? []
+            worst.set(i, embedding.count == 384 ? Self.maxAbsDiff(embedding, reference.embedding) : .infinity)
+        }
+        let largest = worst.values.max() ?? .infinity
+        #expect(largest <= 1e-4, "max abs diff \(largest)")
+    }
+
+    /// 256 texts or more are tokenised on several threads; the ids must come back in input order.
+    @Test func parallelTokenisationKeepsInputOrder() throws {
+        let encoder = try Self.encoder.get()
+        let texts = (0..<300).map { "\(NeuralTestSupport.referenceCases[$0 % 40].text) \($0)" }
+        #expect(encoder.tokenize(texts) == texts.map(encoder.tokenizer.encode))
+    }
+
     @Test func unnormalisedMeanPoolingMatchesTheReference() throws {
         let encoder = try Self.encoder.get()
         let cases = Array(NeuralTestSupport.referenceCases.prefix(12))
