@@ -1,0 +1,332 @@
+import CurioMath
+import Foundation
+import Synchronization
+
+/// The SGD engine behind ``BPRRecommender``: stratified (DSGD-style), deterministic, parallel and cache-aware.
+///
+/// **Schedule.** Every epoch, visitors and items are each dealt into ``blocks`` blocks by seeded random permutations
+/// (fresh ones each epoch). The positive pairs fall into `blocks × blocks` strata (visitor block, item block). An
+/// epoch is `blocks` rounds; in round r, stratum (b, (b + r) mod blocks) is processed for every b. The strata of a
+/// round share no visitor and no item, so workers update factor rows in place with no locks and no races, and the
+/// order in which they run does not matter. Each stratum visits its pairs in an order shuffled by its own seeded
+/// stream and draws each pair's negative **from the same item block** with that stream, so that every update stays
+/// inside the stratum. The result therefore depends on the seed and the data only — not on the number of threads
+/// nor on scheduling — and is bit for bit the same on one core or many.
+///
+/// **Sampling.** Each positive pair is visited once per epoch. Its negative is uniform over its item block,
+/// rejecting items the visitor engaged with (up to 20 draws; the pair is skipped if all hit positives). Because the
+/// blocks are a uniformly random partition redrawn every epoch, the negative is uniform over all items in
+/// expectation, as in plain BPR; only its correlation with the positive within one epoch changes.
+///
+/// **Speed.** Factor rows are padded to a multiple of 16 floats in 64-byte aligned buffers (whole cache lines, no
+/// scalar tail), the update is a fused SIMD pass, and the rows of the pair `prefetchDistance` steps ahead are
+/// prefetched so that the memory latency of randomly placed rows overlaps the current update.
+struct StratifiedBPRTrainer {
+    /// Hyper-parameters of the SGD.
+    struct Settings {
+        var learningRate: Float
+        var regularization: Float
+        var epochs: Int
+        var decay: Float
+        var itemBias: Bool
+        var threads: Int
+    }
+
+    /// Draws before a pair is skipped because every drawn negative was one of the visitor's positives.
+    static let negativeAttempts = 20
+    /// How many pairs ahead the factor rows are prefetched.
+    static let prefetchDistance = 6
+
+    /// Number of visitor blocks and of item blocks for a data set (a function of its size only, never of the
+    /// thread count, so that the model does not depend on the machine): up to 8, with at least 32 visitors and 32
+    /// items per block so that negatives are drawn from a reasonable number of items.
+    static func blockCount(users: Int, items: Int) -> Int { max(1, min(8, users / 32, items / 32)) }
+
+    let users: Int
+    let items: Int
+    let factors: Int
+    /// Floats per stored row: `factors` rounded up to a multiple of 16 (the padding stays zero).
+    let stride: Int
+    let blocks: Int
+    let matrix: SparseMatrix
+    /// Visitor (row) of every stored entry of ``matrix``.
+    let owners: [Int32]
+
+    init(matrix: SparseMatrix, factors: Int) {
+        self.matrix = matrix
+        users = matrix.rows
+        items = matrix.columns
+        self.factors = factors
+        stride = (factors + 15) & ~15
+        blocks = Self.blockCount(users: matrix.rows, items: matrix.columns)
+        var owners = [Int32](repeating: 0, count: matrix.nonZeroCount)
+        for u in 0..<matrix.rows { for p in matrix.range(ofRow: u) { owners[p] = Int32(u) } }
+        self.owners = owners
+    }
+
+    // MARK: The epoch plan
+
+    /// One epoch's assignment of visitors and items to blocks, and the positive pairs grouped by stratum.
+    struct EpochPlan {
+        /// Items in block order: block b is `itemOrder[itemStart[b]..<itemStart[b + 1]]`.
+        var itemOrder: [Int32]
+        var itemStart: [Int]
+        /// Block of every item and of every visitor.
+        var itemBlock: [UInt8]
+        var userBlock: [UInt8]
+        /// The pairs `(visitor << 32) | item`, grouped by stratum `userBlock * blocks + itemBlock` (each stratum in
+        /// entry order; the stratum's own stream shuffles it).
+        var pairs: [UInt64]
+        /// `blocks² + 1` offsets into ``pairs``.
+        var stratumStart: [Int]
+    }
+
+    /// The seeded stream of epoch `epoch`'s permutations.
+    func epochStream(seed: UInt64, epoch: Int) -> SeededRandom { SeededRandom(seed: seed, stream: 0xB9B0_0000_0000 | UInt64(epoch)) }
+
+    /// The seeded stream of one stratum in one epoch.
+    func stratumStream(seed: UInt64, epoch: Int, userBlock: Int, itemBlock: Int) -> SeededRandom {
+        SeededRandom(seed: seed, stream: 0xB9B1_0000_0000_0000 | UInt64(epoch) << 16 | UInt64(userBlock) << 8 | UInt64(itemBlock))
+    }
+
+    func plan(seed: UInt64, epoch: Int) -> EpochPlan {
+        var random = epochStream(seed: seed, epoch: epoch)
+        let b = blocks
+        var itemOrder = (0..<Int32(items)).map { $0 }
+        random.shuffle(&itemOrder)
+        var userOrder = (0..<Int32(users)).map { $0 }
+        random.shuffle(&userOrder)
+        var itemBlock = [UInt8](repeating: 0, count: items)
+        for (position, item) in itemOrder.enumerated() { itemBlock[Int(item)] = UInt8(position * b / items) }
+        var userBlock = [UInt8](repeating: 0, count: users)
+        for (position, user) in userOrder.enumerated() { userBlock[Int(user)] = UInt8(position * b / users) }
+        // Block c holds the positions p with p·b/n == c, that is ceil(c·n/b) ..< ceil((c+1)·n/b).
+        let itemStart = (0...b).map { ($0 * items + b - 1) / b }
+        var stratumStart = [Int](repeating: 0, count: b * b + 1)
+        let columns = matrix.columnIndices
+        for p in 0..<owners.count {
+            stratumStart[Int(userBlock[Int(owners[p])]) * b + Int(itemBlock[Int(columns[p])]) + 1] += 1
+        }
+        for s in 0..<(b * b) { stratumStart[s + 1] += stratumStart[s] }
+        var fill = stratumStart
+        var pairs = [UInt64](repeating: 0, count: owners.count)
+        for p in 0..<owners.count {
+            let u = owners[p], i = columns[p]
+            let s = Int(userBlock[Int(u)]) * b + Int(itemBlock[Int(i)])
+            pairs[fill[s]] = UInt64(UInt32(u)) << 32 | UInt64(UInt32(i))
+            fill[s] += 1
+        }
+        return EpochPlan(itemOrder: itemOrder, itemStart: itemStart, itemBlock: itemBlock, userBlock: userBlock,
+                         pairs: pairs, stratumStart: stratumStart)
+    }
+
+    // MARK: Training
+
+    /// Trains in place: `userFactors` (users × factors), `itemFactors` (items × factors) and `biases` (items).
+    func train(userFactors: inout Matrix, itemFactors: inout Matrix, biases: inout [Float], settings: Settings, seed: UInt64) {
+        let userRows = AlignedFactorRows(rows: users, stride: stride, from: userFactors)
+        let itemRows = AlignedFactorRows(rows: items, stride: stride, from: itemFactors)
+        let bias = UnsafeMutablePointer<Float>.allocate(capacity: max(1, items))
+        bias.initialize(from: biases, count: items)
+        let negatives = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, matrix.nonZeroCount))
+        defer {
+            userRows.deallocate()
+            itemRows.deallocate()
+            bias.deallocate()
+            negatives.deallocate()
+        }
+        let workers = max(1, min(settings.threads, blocks))
+        var learningRate = settings.learningRate
+        for epoch in 0..<settings.epochs {
+            let plan = plan(seed: seed, epoch: epoch)
+            var pairs = plan.pairs
+            let kernel = BPRKernel(users: userRows.base, items: itemRows.base, bias: bias, stride: stride,
+                                rate: learningRate, regularization: settings.regularization, itemBias: settings.itemBias)
+            let itemStart = plan.itemStart, stratumStart = plan.stratumStart
+            plan.itemOrder.withUnsafeBufferPointer { itemOrder in
+                pairs.withUnsafeMutableBufferPointer { pairs in
+                    matrix.rowPointers.withUnsafeBufferPointer { rowPointers in
+                        matrix.columnIndices.withUnsafeBufferPointer { columns in
+                            let sampler = BPRNegativeSampler(rowPointers: rowPointers.baseAddress!, columns: columns.baseAddress!,
+                                                          itemOrder: itemOrder.baseAddress!)
+                            let pairBase = pairs.baseAddress!
+                            for round in 0..<blocks {
+                                // The strata of this round are disjoint: any worker may take any of them.
+                                let next = Atomic<Int>(0)
+                                Parallel.forEachChunkIndexed(count: workers, chunks: workers) { _, _ in
+                                    while true {
+                                        let ub = next.add(1, ordering: .relaxed).oldValue
+                                        if ub >= blocks { break }
+                                        let ib = (ub + round) % blocks
+                                        let s = ub * blocks + ib
+                                        let lo = stratumStart[s], hi = stratumStart[s + 1]
+                                        if lo == hi { continue }
+                                        var random = stratumStream(seed: seed, epoch: epoch, userBlock: ub, itemBlock: ib)
+                                        let stratum = UnsafeMutableBufferPointer(start: pairBase + lo, count: hi - lo)
+                                        Self.shuffle(stratum, &random)
+                                        sampler.sample(pairs: UnsafeBufferPointer(stratum), into: negatives + lo,
+                                                       block: itemStart[ib]..<itemStart[ib + 1], random: &random)
+                                        kernel.run(pairs: UnsafeBufferPointer(stratum), negatives: negatives + lo)
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            learningRate *= settings.decay
+        }
+        userRows.copy(to: &userFactors)
+        itemRows.copy(to: &itemFactors)
+        for i in 0..<items { biases[i] = bias[i] }
+    }
+
+    /// Fisher–Yates with the stratum's stream.
+    static func shuffle(_ values: UnsafeMutableBufferPointer<UInt64>, _ random: inout SeededRandom) {
+        guard values.count > 1 else { return }
+        for i in Swift.stride(from: values.count - 1, to: 0, by: -1) {
+            let j = random.nextInt(below: i + 1)
+            let t = values[i]
+            values[i] = values[j]
+            values[j] = t
+        }
+    }
+}
+
+/// Draws negatives inside one item block, rejecting the visitor's own items (read from the CSR rows).
+struct BPRNegativeSampler {
+    let rowPointers: UnsafePointer<Int>
+    let columns: UnsafePointer<Int32>
+    /// Items in block order (``StratifiedBPRTrainer/EpochPlan/itemOrder``).
+    let itemOrder: UnsafePointer<Int32>
+
+    /// For every pair `(visitor << 32) | item`, a negative item from `block` (positions in `itemOrder`) that the
+    /// visitor has no interaction with, or −1 when ``StratifiedBPRTrainer/negativeAttempts`` draws all hit positives.
+    func sample(pairs: UnsafeBufferPointer<UInt64>, into out: UnsafeMutablePointer<Int32>, block: Range<Int>,
+                random: inout SeededRandom) {
+        let n = pairs.count, size = block.count, start = block.lowerBound
+        guard size > 0 else {
+            for x in 0..<n { out[x] = -1 }
+            return
+        }
+        for x in 0..<n {
+            // Two-stage prefetch of the visitor's CSR row: first its offsets, then its columns.
+            if x + 16 < n { VectorKernels.prefetch(rowPointers + Int(pairs[x + 16] >> 32)) }
+            if x + 8 < n { VectorKernels.prefetch(columns + rowPointers[Int(pairs[x + 8] >> 32)]) }
+            let u = Int(pairs[x] >> 32)
+            let rowStart = rowPointers[u], rowEnd = rowPointers[u + 1]
+            var j = itemOrder[start + random.nextInt(below: size)]
+            var attempts = 1
+            while Self.contains(columns, rowStart, rowEnd, j) {
+                if attempts == StratifiedBPRTrainer.negativeAttempts {
+                    j = -1
+                    break
+                }
+                j = itemOrder[start + random.nextInt(below: size)]
+                attempts += 1
+            }
+            out[x] = j
+        }
+    }
+
+    /// Binary search for `column` in the sorted `columns[start..<end]`.
+    @inline(__always)
+    static func contains(_ columns: UnsafePointer<Int32>, _ start: Int, _ end: Int, _ column: Int32) -> Bool {
+        var lo = start, hi = end
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            let c = columns[mid]
+            if c == column { return true }
+            if c < column { lo = mid + 1 } else { hi = mid }
+        }
+        return false
+    }
+}
+
+/// The SGD step over a stratum's (visitor, positive, negative) triples, on padded aligned rows.
+struct BPRKernel {
+    let users: UnsafeMutablePointer<Float>
+    let items: UnsafeMutablePointer<Float>
+    let bias: UnsafeMutablePointer<Float>
+    let stride: Int
+    let rate: Float
+    let regularization: Float
+    let itemBias: Bool
+
+    func run(pairs: UnsafeBufferPointer<UInt64>, negatives: UnsafePointer<Int32>) {
+        let n = pairs.count
+        let bytes = stride * 4
+        let distance = StratifiedBPRTrainer.prefetchDistance
+        let shrink = 1 - rate * regularization
+        let va = SIMD16<Float>(repeating: shrink)
+        for x in 0..<n {
+            if x + distance < n {
+                let ahead = pairs[x + distance], negative = negatives[x + distance]
+                VectorKernels.prefetch(users + Int(ahead >> 32) * stride, byteCount: bytes)
+                VectorKernels.prefetch(items + Int(ahead & 0xFFFF_FFFF) * stride, byteCount: bytes)
+                if negative >= 0 { VectorKernels.prefetch(items + Int(negative) * stride, byteCount: bytes) }
+            }
+            let negative = negatives[x]
+            if negative < 0 { continue }
+            let pair = pairs[x]
+            let i = Int(pair & 0xFFFF_FFFF), j = Int(negative)
+            let p = UnsafeMutableRawPointer(users + Int(pair >> 32) * stride)
+            let qi = UnsafeMutableRawPointer(items + i * stride), qj = UnsafeMutableRawPointer(items + j * stride)
+            var sum = SIMD16<Float>()
+            var o = 0
+            while o < bytes {
+                sum += p.load(fromByteOffset: o, as: SIMD16<Float>.self)
+                    * (qi.load(fromByteOffset: o, as: SIMD16<Float>.self) - qj.load(fromByteOffset: o, as: SIMD16<Float>.self))
+                o += 64
+            }
+            let score = (itemBias ? bias[i] - bias[j] : 0) + sum.sum()
+            // g = σ(−x_uij): the gradient weight of ln σ(x_uij).
+            let g = 1 / (1 + expf(score))
+            let step = rate * g
+            let vc = SIMD16<Float>(repeating: step)
+            o = 0
+            while o < bytes {
+                let pf = p.load(fromByteOffset: o, as: SIMD16<Float>.self)
+                let vi = qi.load(fromByteOffset: o, as: SIMD16<Float>.self)
+                let vj = qj.load(fromByteOffset: o, as: SIMD16<Float>.self)
+                let cp = vc * pf
+                p.storeBytes(of: va * pf + vc * (vi - vj), toByteOffset: o, as: SIMD16<Float>.self)
+                qi.storeBytes(of: va * vi + cp, toByteOffset: o, as: SIMD16<Float>.self)
+                qj.storeBytes(of: va * vj - cp, toByteOffset: o, as: SIMD16<Float>.self)
+                o += 64
+            }
+            if itemBias {
+                bias[i] = shrink * bias[i] + step
+                bias[j] = shrink * bias[j] - step
+            }
+        }
+    }
+}
+
+/// Factor rows copied into a 64-byte aligned buffer with rows padded to `stride` floats (padding zero).
+struct AlignedFactorRows {
+    let base: UnsafeMutablePointer<Float>
+    let rows: Int
+    let stride: Int
+
+    init(rows: Int, stride: Int, from matrix: Matrix) {
+        let count = max(1, rows * stride)
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
+        base.initialize(repeating: 0, count: count)
+        self.rows = rows
+        self.stride = stride
+        let k = matrix.columns
+        matrix.storage.withUnsafeBufferPointer { source in
+            for r in 0..<rows { (base + r * stride).update(from: source.baseAddress! + r * k, count: k) }
+        }
+    }
+
+    func copy(to matrix: inout Matrix) {
+        let k = matrix.columns
+        matrix.storage.withUnsafeMutableBufferPointer { target in
+            for r in 0..<rows { (target.baseAddress! + r * k).update(from: base + r * stride, count: k) }
+        }
+    }
+
+    func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
+}
