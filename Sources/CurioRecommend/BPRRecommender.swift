@@ -28,7 +28,7 @@ public struct BPRRecommender: TrainableRecommender {
         public var epochs: Int = 40
         /// Learn an item bias (captures popularity).
         public var itemBias: Bool = true
-        /// Standard deviation of the initial factors.
+        /// Standard deviation of the initial factors (drawn uniformly).
         public var initialScale: Float = 0.1
         /// Learning rate decay per epoch (multiplicative).
         public var decay: Float = 0.97
@@ -74,8 +74,10 @@ public struct BPRRecommender: TrainableRecommender {
         var random = SeededRandom(seed: seed)
         var users = Matrix(rows: m.userCount, columns: k)
         var items = Matrix(rows: nItems, columns: k)
-        for i in users.storage.indices { users.storage[i] = Float(random.normal()) * configuration.initialScale }
-        for i in items.storage.indices { items.storage[i] = Float(random.normal()) * configuration.initialScale }
+        // Uniform on [−a, a] with a = √3·scale has standard deviation `initialScale` (and costs one draw a value).
+        let spread = Float(3).squareRoot() * configuration.initialScale
+        for i in users.storage.indices { users.storage[i] = (random.nextFloat() * 2 - 1) * spread }
+        for i in items.storage.indices { items.storage[i] = (random.nextFloat() * 2 - 1) * spread }
         var bias = [Float](repeating: 0, count: nItems)
         let trainer = StratifiedBPRTrainer(matrix: m.matrix, factors: k)
         let settings = StratifiedBPRTrainer.Settings(

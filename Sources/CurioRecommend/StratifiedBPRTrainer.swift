@@ -35,7 +35,7 @@ struct StratifiedBPRTrainer {
     /// Draws before a pair is skipped because every drawn negative was one of the visitor's positives.
     static let negativeAttempts = 20
     /// How many pairs ahead the factor rows are prefetched.
-    static let prefetchDistance = 6
+    static let prefetchDistance = 4
 
     /// Number of visitor blocks and of item blocks for a data set (a function of its size only, never of the
     /// thread count, so that the model does not depend on the machine): up to 8, with at least 32 visitors and 32
@@ -51,6 +51,8 @@ struct StratifiedBPRTrainer {
     let matrix: SparseMatrix
     /// Visitor (row) of every stored entry of ``matrix``.
     let owners: [Int32]
+    /// One-hash Bloom filter of the positive pairs (see ``BPRNegativeSampler``).
+    let positiveFilter: PairFilter
 
     init(matrix: SparseMatrix, factors: Int) {
         self.matrix = matrix
@@ -62,6 +64,7 @@ struct StratifiedBPRTrainer {
         var owners = [Int32](repeating: 0, count: matrix.nonZeroCount)
         for u in 0..<matrix.rows { for p in matrix.range(ofRow: u) { owners[p] = Int32(u) } }
         self.owners = owners
+        positiveFilter = PairFilter(matrix: matrix, owners: owners)
     }
 
     // MARK: The epoch plan
@@ -147,8 +150,10 @@ struct StratifiedBPRTrainer {
                 pairs.withUnsafeMutableBufferPointer { pairs in
                     matrix.rowPointers.withUnsafeBufferPointer { rowPointers in
                         matrix.columnIndices.withUnsafeBufferPointer { columns in
+                          positiveFilter.words.withUnsafeBufferPointer { filterWords in
                             let sampler = BPRNegativeSampler(rowPointers: rowPointers.baseAddress!, columns: columns.baseAddress!,
-                                                          itemOrder: itemOrder.baseAddress!)
+                                                             itemOrder: itemOrder.baseAddress!, filterWords: filterWords.baseAddress!,
+                                                             filterBits: positiveFilter.bits)
                             let pairBase = pairs.baseAddress!
                             for round in 0..<blocks {
                                 // The strata of this round are disjoint: any worker may take any of them.
@@ -170,6 +175,7 @@ struct StratifiedBPRTrainer {
                                     }
                                 }
                             }
+                          }
                         }
                     }
                 }
@@ -193,12 +199,20 @@ struct StratifiedBPRTrainer {
     }
 }
 
-/// Draws negatives inside one item block, rejecting the visitor's own items (read from the CSR rows).
+/// Draws negatives inside one item block, rejecting the visitor's own items.
+///
+/// Whether a drawn item is one of the visitor's is first asked of a Bloom filter of all positive pairs (one bit
+/// lookup in a table small enough to stay in cache); only when the filter says "maybe" (the real positives and
+/// about 6 % of the others) is the visitor's sorted CSR row searched. The filter never changes a result, only
+/// how fast it is found.
 struct BPRNegativeSampler {
     let rowPointers: UnsafePointer<Int>
     let columns: UnsafePointer<Int32>
     /// Items in block order (``StratifiedBPRTrainer/EpochPlan/itemOrder``).
     let itemOrder: UnsafePointer<Int32>
+    /// The words and log2 size of the ``PairFilter`` of the positive pairs.
+    let filterWords: UnsafePointer<UInt64>
+    let filterBits: Int
 
     /// For every pair `(visitor << 32) | item`, a negative item from `block` (positions in `itemOrder`) that the
     /// visitor has no interaction with, or −1 when ``StratifiedBPRTrainer/negativeAttempts`` draws all hit positives.
@@ -210,14 +224,10 @@ struct BPRNegativeSampler {
             return
         }
         for x in 0..<n {
-            // Two-stage prefetch of the visitor's CSR row: first its offsets, then its columns.
-            if x + 16 < n { VectorKernels.prefetch(rowPointers + Int(pairs[x + 16] >> 32)) }
-            if x + 8 < n { VectorKernels.prefetch(columns + rowPointers[Int(pairs[x + 8] >> 32)]) }
             let u = Int(pairs[x] >> 32)
-            let rowStart = rowPointers[u], rowEnd = rowPointers[u + 1]
             var j = itemOrder[start + random.nextInt(below: size)]
             var attempts = 1
-            while Self.contains(columns, rowStart, rowEnd, j) {
+            while isPositive(user: u, item: j) {
                 if attempts == StratifiedBPRTrainer.negativeAttempts {
                     j = -1
                     break
@@ -227,6 +237,13 @@ struct BPRNegativeSampler {
             }
             out[x] = j
         }
+    }
+
+    /// Whether `user` interacted with `item`.
+    @inline(__always)
+    func isPositive(user: Int, item: Int32) -> Bool {
+        PairFilter.mayContain(words: filterWords, bits: filterBits, user: user, item: item)
+            && Self.contains(columns, rowPointers[user], rowPointers[user + 1], item)
     }
 
     /// Binary search for `column` in the sorted `columns[start..<end]`.
@@ -240,6 +257,44 @@ struct BPRNegativeSampler {
             if c < column { lo = mid + 1 } else { hi = mid }
         }
         return false
+    }
+}
+
+/// A one-hash Bloom filter over (visitor, item) pairs: `mayContain` is true for every inserted pair and, with about
+/// 16 bits per pair, for about 6 % of the others.
+struct PairFilter: Sendable {
+    let words: [UInt64]
+    /// log2 of the number of bits.
+    let bits: Int
+
+    init(matrix: SparseMatrix, owners: [Int32]) {
+        var bits = 12
+        while bits < 27 && (1 << bits) < 16 * matrix.nonZeroCount { bits += 1 }
+        self.bits = bits
+        var words = [UInt64](repeating: 0, count: 1 << (bits - 6))
+        for p in 0..<owners.count {
+            let h = Self.hash(user: Int(owners[p]), item: matrix.columnIndices[p], bits: bits)
+            words[h >> 6] |= 1 << UInt64(h & 63)
+        }
+        self.words = words
+    }
+
+    @inline(__always)
+    static func hash(user: Int, item: Int32, bits: Int) -> Int {
+        Int(truncatingIfNeeded: ((UInt64(UInt32(truncatingIfNeeded: user)) << 32 | UInt64(UInt32(bitPattern: item)))
+            &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+    }
+
+    /// Whether the filter with `words` (2^`bits` bits) may hold the pair.
+    @inline(__always)
+    static func mayContain(words: UnsafePointer<UInt64>, bits: Int, user: Int, item: Int32) -> Bool {
+        let h = hash(user: user, item: item, bits: bits)
+        return words[h >> 6] & (1 << UInt64(h & 63)) != 0
+    }
+
+    /// Whether the filter may hold the pair (true for every inserted pair).
+    func mayContain(user: Int, item: Int32) -> Bool {
+        words.withUnsafeBufferPointer { Self.mayContain(words: $0.baseAddress!, bits: bits, user: user, item: item) }
     }
 }
 
