@@ -288,6 +288,10 @@ func printReport(rows: [Row], latency: [(String, Double, Double)], tate: TateCol
     func metric(_ name: String, _ key: String) -> Double? { rows.first { $0.name == name }?.warm.result.metrics[key] }
     func seconds(_ name: String) -> Double? { rows.first { $0.name == name }?.seconds }
     print("")
+    // Training times on a shared machine depend on what else runs: say how loaded it was.
+    if let load = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8) {
+        print("Load average at the end (1, 5, 15 min): \(load.split(separator: " ").prefix(3).joined(separator: " ")) on \(ProcessInfo.processInfo.activeProcessorCount) cores")
+    }
     print("Ratios (peer / Curio for time: > 1 means Curio is faster; Curio / peer for accuracy: ≥ 1 means Curio is as accurate or better):")
     for (curioName, peerName) in [("curio ALS", "implicit_als"), ("curio BPR", "cornac_bpr"), ("curio hybrid", "cornac_vbpr")] {
         guard let ct = seconds(curioName), let pt = seconds(peerName), let cn = metric(curioName, "ndcg@10"),
@@ -295,7 +299,6 @@ func printReport(rows: [Row], latency: [(String, Double, Double)], tate: TateCol
         print(pad("\(curioName) vs \(peerName)", 36) + String(format: "training time ×%.2f   ndcg@10 ×%.2f   recall@20 ×%.2f", pt / ct,
                                                                pn > 0 ? cn / pn : .infinity, pr > 0 ? cr / pr : .infinity))
     }
-}
 }
 
 func pad(_ s: String, _ width: Int) -> String { s.count >= width ? s + " " : s + String(repeating: " ", count: width - s.count) }

@@ -69,22 +69,12 @@ public struct BPRRecommender: TrainableRecommender {
         try validate(configuration)
         let m = data.interactions
         guard m.matrix.nonZeroCount > 0 else { throw .noInteractions }
-        let k = configuration.factors
-        let nItems = m.itemCount
-        var random = SeededRandom(seed: seed)
-        var users = Matrix(rows: m.userCount, columns: k)
-        var items = Matrix(rows: nItems, columns: k)
-        // Uniform on [−a, a] with a = √3·scale has standard deviation `initialScale` (and costs one draw a value).
-        let spread = Float(3).squareRoot() * configuration.initialScale
-        for i in users.storage.indices { users.storage[i] = (random.nextFloat() * 2 - 1) * spread }
-        for i in items.storage.indices { items.storage[i] = (random.nextFloat() * 2 - 1) * spread }
-        var bias = [Float](repeating: 0, count: nItems)
-        let trainer = StratifiedBPRTrainer(matrix: m.matrix, factors: k)
+        let trainer = StratifiedBPRTrainer(matrix: m.matrix, factors: configuration.factors)
         let settings = StratifiedBPRTrainer.Settings(
             learningRate: configuration.learningRate, regularization: configuration.regularization,
             epochs: configuration.epochs, decay: configuration.decay, itemBias: configuration.itemBias,
-            threads: configuration.threads)
-        trainer.train(userFactors: &users, itemFactors: &items, biases: &bias, settings: settings, seed: seed)
+            initialScale: configuration.initialScale, threads: configuration.threads)
+        let (users, items, bias) = trainer.train(settings: settings, seed: seed)
         return BPRRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
                               userFactors: users, itemFactors: items, itemBiases: bias, seed: seed)
     }

@@ -29,6 +29,8 @@ struct StratifiedBPRTrainer {
         var epochs: Int
         var decay: Float
         var itemBias: Bool
+        /// Standard deviation of the initial factors (uniform on [−√3·scale, √3·scale]).
+        var initialScale: Float
         var threads: Int
     }
 
@@ -95,10 +97,10 @@ struct StratifiedBPRTrainer {
     func plan(seed: UInt64, epoch: Int) -> EpochPlan {
         var random = epochStream(seed: seed, epoch: epoch)
         let b = blocks
-        var itemOrder = (0..<Int32(items)).map { $0 }
-        random.shuffle(&itemOrder)
-        var userOrder = (0..<Int32(users)).map { $0 }
-        random.shuffle(&userOrder)
+        var itemOrder = [Int32](0..<Int32(items))
+        Self.shuffle(&itemOrder, &random)
+        var userOrder = [Int32](0..<Int32(users))
+        Self.shuffle(&userOrder, &random)
         var itemBlock = [UInt8](repeating: 0, count: items)
         for (position, item) in itemOrder.enumerated() { itemBlock[Int(item)] = UInt8(position * b / items) }
         var userBlock = [UInt8](repeating: 0, count: users)
@@ -106,18 +108,31 @@ struct StratifiedBPRTrainer {
         // Block c holds the positions p with p·b/n == c, that is ceil(c·n/b) ..< ceil((c+1)·n/b).
         let itemStart = (0...b).map { ($0 * items + b - 1) / b }
         var stratumStart = [Int](repeating: 0, count: b * b + 1)
-        let columns = matrix.columnIndices
-        for p in 0..<owners.count {
-            stratumStart[Int(userBlock[Int(owners[p])]) * b + Int(itemBlock[Int(columns[p])]) + 1] += 1
-        }
-        for s in 0..<(b * b) { stratumStart[s + 1] += stratumStart[s] }
-        var fill = stratumStart
         var pairs = [UInt64](repeating: 0, count: owners.count)
-        for p in 0..<owners.count {
-            let u = owners[p], i = columns[p]
-            let s = Int(userBlock[Int(u)]) * b + Int(itemBlock[Int(i)])
-            pairs[fill[s]] = UInt64(UInt32(u)) << 32 | UInt64(UInt32(i))
-            fill[s] += 1
+        owners.withUnsafeBufferPointer { owners in
+            matrix.columnIndices.withUnsafeBufferPointer { columns in
+                itemBlock.withUnsafeBufferPointer { itemBlock in
+                    userBlock.withUnsafeBufferPointer { userBlock in
+                        stratumStart.withUnsafeMutableBufferPointer { start in
+                            for p in 0..<owners.count {
+                                start[Int(userBlock[Int(owners[p])]) * b + Int(itemBlock[Int(columns[p])]) + 1] += 1
+                            }
+                            for s in 0..<(b * b) { start[s + 1] += start[s] }
+                            var fill = Array(start)
+                            fill.withUnsafeMutableBufferPointer { fill in
+                                pairs.withUnsafeMutableBufferPointer { pairs in
+                                    for p in 0..<owners.count {
+                                        let u = owners[p], i = columns[p]
+                                        let s = Int(userBlock[Int(u)]) * b + Int(itemBlock[Int(i)])
+                                        pairs[fill[s]] = UInt64(UInt32(u)) << 32 | UInt64(UInt32(i))
+                                        fill[s] += 1
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
         }
         return EpochPlan(itemOrder: itemOrder, itemStart: itemStart, itemBlock: itemBlock, userBlock: userBlock,
                          pairs: pairs, stratumStart: stratumStart)
@@ -125,12 +140,17 @@ struct StratifiedBPRTrainer {
 
     // MARK: Training
 
-    /// Trains in place: `userFactors` (users × factors), `itemFactors` (items × factors) and `biases` (items).
-    func train(userFactors: inout Matrix, itemFactors: inout Matrix, biases: inout [Float], settings: Settings, seed: UInt64) {
-        let userRows = AlignedFactorRows(rows: users, stride: stride, from: userFactors)
-        let itemRows = AlignedFactorRows(rows: items, stride: stride, from: itemFactors)
+    /// Trains from seeded initial factors; returns the visitor factors (users × factors), the item factors
+    /// (items × factors) and the item biases.
+    func train(settings: Settings, seed: UInt64) -> (users: Matrix, items: Matrix, biases: [Float]) {
+        // Initial factors: visitors' rows then items' rows, row-major, from the seed's main stream. Uniform on
+        // [−a, a] with a = √3·scale has standard deviation `initialScale`.
+        var random = SeededRandom(seed: seed)
+        let spread = Float(3).squareRoot() * settings.initialScale
+        let userRows = AlignedFactorRows(rows: users, factors: factors, stride: stride, random: &random, spread: spread)
+        let itemRows = AlignedFactorRows(rows: items, factors: factors, stride: stride, random: &random, spread: spread)
         let bias = UnsafeMutablePointer<Float>.allocate(capacity: max(1, items))
-        bias.initialize(from: biases, count: items)
+        bias.initialize(repeating: 0, count: items)
         let negatives = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, matrix.nonZeroCount))
         defer {
             userRows.deallocate()
@@ -141,13 +161,12 @@ struct StratifiedBPRTrainer {
         let workers = max(1, min(settings.threads, blocks))
         var learningRate = settings.learningRate
         for epoch in 0..<settings.epochs {
-            let plan = plan(seed: seed, epoch: epoch)
-            var pairs = plan.pairs
+            var plan = plan(seed: seed, epoch: epoch)
             let kernel = BPRKernel(users: userRows.base, items: itemRows.base, bias: bias, stride: stride,
                                 rate: learningRate, regularization: settings.regularization, itemBias: settings.itemBias)
-            let itemStart = plan.itemStart, stratumStart = plan.stratumStart
-            plan.itemOrder.withUnsafeBufferPointer { itemOrder in
-                pairs.withUnsafeMutableBufferPointer { pairs in
+            let itemStart = plan.itemStart, stratumStart = plan.stratumStart, itemOrder = plan.itemOrder
+            itemOrder.withUnsafeBufferPointer { itemOrder in
+                plan.pairs.withUnsafeMutableBufferPointer { pairs in
                     matrix.rowPointers.withUnsafeBufferPointer { rowPointers in
                         matrix.columnIndices.withUnsafeBufferPointer { columns in
                           positiveFilter.words.withUnsafeBufferPointer { filterWords in
@@ -182,9 +201,20 @@ struct StratifiedBPRTrainer {
             }
             learningRate *= settings.decay
         }
-        userRows.copy(to: &userFactors)
-        itemRows.copy(to: &itemFactors)
-        for i in 0..<items { biases[i] = bias[i] }
+        return (userRows.matrix(), itemRows.matrix(), Array(UnsafeBufferPointer(start: bias, count: items)))
+    }
+
+    /// Fisher–Yates with the given stream.
+    static func shuffle(_ values: inout [Int32], _ random: inout SeededRandom) {
+        values.withUnsafeMutableBufferPointer { buffer in
+            guard buffer.count > 1 else { return }
+            for i in Swift.stride(from: buffer.count - 1, to: 0, by: -1) {
+                let j = random.nextInt(below: i + 1)
+                let t = buffer[i]
+                buffer[i] = buffer[j]
+                buffer[j] = t
+            }
+        }
     }
 
     /// Fisher–Yates with the stratum's stream.
@@ -358,29 +388,35 @@ struct BPRKernel {
     }
 }
 
-/// Factor rows copied into a 64-byte aligned buffer with rows padded to `stride` floats (padding zero).
+/// Factor rows in a 64-byte aligned buffer, each padded to `stride` floats (the padding stays zero).
 struct AlignedFactorRows {
     let base: UnsafeMutablePointer<Float>
     let rows: Int
+    let factors: Int
     let stride: Int
 
-    init(rows: Int, stride: Int, from matrix: Matrix) {
+    /// Rows of `factors` values uniform on [−spread, spread], drawn row by row from `random`.
+    init(rows: Int, factors: Int, stride: Int, random: inout SeededRandom, spread: Float) {
         let count = max(1, rows * stride)
         base = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64).bindMemory(to: Float.self, capacity: count)
         base.initialize(repeating: 0, count: count)
         self.rows = rows
+        self.factors = factors
         self.stride = stride
-        let k = matrix.columns
-        matrix.storage.withUnsafeBufferPointer { source in
-            for r in 0..<rows { (base + r * stride).update(from: source.baseAddress! + r * k, count: k) }
+        for r in 0..<rows {
+            let row = base + r * stride
+            for f in 0..<factors { row[f] = (random.nextFloat() * 2 - 1) * spread }
         }
     }
 
-    func copy(to matrix: inout Matrix) {
-        let k = matrix.columns
-        matrix.storage.withUnsafeMutableBufferPointer { target in
-            for r in 0..<rows { (target.baseAddress! + r * k).update(from: base + r * stride, count: k) }
+    /// The rows without padding.
+    func matrix() -> Matrix {
+        let k = factors
+        let storage = [Float](unsafeUninitializedCapacity: rows * k) { buffer, count in
+            for r in 0..<rows { (buffer.baseAddress! + r * k).initialize(from: base + r * stride, count: k) }
+            count = rows * k
         }
+        return Matrix(rows: rows, columns: k, storage: storage)
     }
 
     func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
