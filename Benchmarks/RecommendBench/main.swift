@@ -22,6 +22,8 @@ struct Options {
     var tate = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/tate")
     var epochsBPR = 30
+    /// Curio BPR's initial factor scale (nil: Curio's default).
+    var initScaleBPR: Float?
     var epochsVBPR = 5
     var batchVBPR = 512
     var peerTimeout: Double = 3_600
@@ -43,6 +45,7 @@ struct Options {
             case "--bpr-only": bprOnly = true
             case "--reuse-peers": reusePeers = true
             case "--bpr-epochs": epochsBPR = Int(value()) ?? epochsBPR
+            case "--bpr-init-scale": initScaleBPR = Float(value())
             case "--vbpr-epochs": epochsVBPR = Int(value()) ?? epochsVBPR
             case "--vbpr-batch": batchVBPR = Int(value()) ?? batchVBPR
             case "--peer-timeout": peerTimeout = Double(value()) ?? peerTimeout
@@ -163,6 +166,7 @@ func run() throws {
         _ = try curio("curio BPR") {
             var c = BPRRecommender.Configuration(factors: 64, learningRate: 0.05, regularization: 0.002, epochs: options.epochsBPR)
             c.decay = 1
+            if let scale = options.initScaleBPR { c.initialScale = scale }
             return try BPRRecommender.train(on: trainData, configuration: c, seed: options.seed)
         }
         try comparePeers(options: options, rows: &rows, warm: warm, evaluator: evaluator, peerNames: peerNames)
@@ -175,6 +179,7 @@ func run() throws {
     _ = try curio("curio BPR") {
         var c = BPRRecommender.Configuration(factors: 64, learningRate: 0.05, regularization: 0.002, epochs: options.epochsBPR)
         c.decay = 1
+        if let scale = options.initScaleBPR { c.initialScale = scale }
         return try BPRRecommender.train(on: trainData, configuration: c, seed: options.seed)
     }
     let hybrid = try curio("curio hybrid") { try HybridRecommender.train(on: trainData, seed: options.seed) }

@@ -29,7 +29,7 @@ public struct BPRRecommender: TrainableRecommender {
         /// Learn an item bias (captures popularity).
         public var itemBias: Bool = true
         /// Standard deviation of the initial factors (drawn uniformly).
-        public var initialScale: Float = 0.1
+        public var initialScale: Float = 0.01
         /// Learning rate decay per epoch (multiplicative).
         public var decay: Float = 0.97
         /// SGD epochs over the history when folding in a visitor.

@@ -13,7 +13,8 @@ import Synchronization
 /// inside the stratum. The result therefore depends on the seed and the data only — not on the number of threads
 /// nor on scheduling — and is bit for bit the same on one core or many.
 ///
-/// **Sampling.** Each positive pair is visited once per epoch. Its negative is uniform over its item block,
+/// **Sampling.** Each positive pair is visited once per epoch. Its negative is uniform over its item block (blocks
+/// hold the items with at least one training pair: the catalogue the model can learn about),
 /// rejecting items the visitor engaged with (up to 20 draws; the pair is skipped if all hit positives). Because the
 /// blocks are a uniformly random partition redrawn every epoch, the negative is uniform over all items in
 /// expectation, as in plain BPR; only its correlation with the positive within one epoch changes.
@@ -51,6 +52,9 @@ struct StratifiedBPRTrainer {
     let stride: Int
     let blocks: Int
     let matrix: SparseMatrix
+    /// Items with at least one training pair, ascending. Only they are dealt into blocks and drawn as negatives:
+    /// the others carry no evidence (see ``train(settings:seed:)``).
+    let activeItems: [Int32]
     /// Visitor (row) of every stored entry of ``matrix``.
     let owners: [Int32]
     /// One-hash Bloom filter of the positive pairs (see ``BPRNegativeSampler``).
@@ -62,7 +66,10 @@ struct StratifiedBPRTrainer {
         items = matrix.columns
         self.factors = factors
         stride = (factors + 15) & ~15
-        blocks = Self.blockCount(users: matrix.rows, items: matrix.columns)
+        var seen = [Bool](repeating: false, count: matrix.columns)
+        for c in matrix.columnIndices { seen[Int(c)] = true }
+        activeItems = (0..<Int32(matrix.columns)).filter { seen[Int($0)] }
+        blocks = Self.blockCount(users: matrix.rows, items: activeItems.count)
         var owners = [Int32](repeating: 0, count: matrix.nonZeroCount)
         for u in 0..<matrix.rows { for p in matrix.range(ofRow: u) { owners[p] = Int32(u) } }
         self.owners = owners
@@ -73,10 +80,10 @@ struct StratifiedBPRTrainer {
 
     /// One epoch's assignment of visitors and items to blocks, and the positive pairs grouped by stratum.
     struct EpochPlan {
-        /// Items in block order: block b is `itemOrder[itemStart[b]..<itemStart[b + 1]]`.
+        /// Active items in block order: block b is `itemOrder[itemStart[b]..<itemStart[b + 1]]`.
         var itemOrder: [Int32]
         var itemStart: [Int]
-        /// Block of every item and of every visitor.
+        /// Block of every item (0 for items without training pairs) and of every visitor.
         var itemBlock: [UInt8]
         var userBlock: [UInt8]
         /// The pairs `(visitor << 32) | item`, grouped by stratum `userBlock * blocks + itemBlock` (each stratum in
@@ -97,16 +104,17 @@ struct StratifiedBPRTrainer {
     func plan(seed: UInt64, epoch: Int) -> EpochPlan {
         var random = epochStream(seed: seed, epoch: epoch)
         let b = blocks
-        var itemOrder = [Int32](0..<Int32(items))
+        var itemOrder = activeItems
         Self.shuffle(&itemOrder, &random)
+        let active = itemOrder.count
         var userOrder = [Int32](0..<Int32(users))
         Self.shuffle(&userOrder, &random)
         var itemBlock = [UInt8](repeating: 0, count: items)
-        for (position, item) in itemOrder.enumerated() { itemBlock[Int(item)] = UInt8(position * b / items) }
+        for (position, item) in itemOrder.enumerated() { itemBlock[Int(item)] = UInt8(position * b / active) }
         var userBlock = [UInt8](repeating: 0, count: users)
         for (position, user) in userOrder.enumerated() { userBlock[Int(user)] = UInt8(position * b / users) }
         // Block c holds the positions p with p·b/n == c, that is ceil(c·n/b) ..< ceil((c+1)·n/b).
-        let itemStart = (0...b).map { ($0 * items + b - 1) / b }
+        let itemStart = (0...b).map { ($0 * active + b - 1) / b }
         var stratumStart = [Int](repeating: 0, count: b * b + 1)
         var pairs = [UInt64](repeating: 0, count: owners.count)
         owners.withUnsafeBufferPointer { owners in
@@ -200,6 +208,19 @@ struct StratifiedBPRTrainer {
                 }
             }
             learningRate *= settings.decay
+        }
+        // Items without training pairs were never a positive, and are left out of the negatives like every model
+        // that only knows the items it was trained on: zero vectors and a bias below every learned one, so that
+        // they rank after all items with evidence (serving fills such places from content).
+        if activeItems.count < items {
+            var lowest = Float.infinity
+            for i in activeItems { lowest = min(lowest, bias[Int(i)]) }
+            var isActive = [Bool](repeating: false, count: items)
+            for i in activeItems { isActive[Int(i)] = true }
+            for i in 0..<items where !isActive[i] {
+                (itemRows.base + i * stride).update(repeating: 0, count: stride)
+                bias[i] = lowest - 1
+            }
         }
         return (userRows.matrix(), itemRows.matrix(), Array(UnsafeBufferPointer(start: bias, count: items)))
     }
