@@ -1,6 +1,5 @@
 import CurioMath
 import Foundation
-import Synchronization
 
 /// The SGD engine behind ``BPRRecommender``: stratified (DSGD-style), deterministic, parallel and cache-aware.
 ///
@@ -182,17 +181,19 @@ struct StratifiedBPRTrainer {
                                                              itemOrder: itemOrder.baseAddress!, filterWords: filterWords.baseAddress!,
                                                              filterBits: positiveFilter.bits)
                             let pairBase = pairs.baseAddress!
-                            for round in 0..<blocks {
-                                // The strata of this round are disjoint: any worker may take any of them.
-                                let next = Atomic<Int>(0)
-                                Parallel.forEachChunkIndexed(count: workers, chunks: workers) { _, _ in
-                                    while true {
-                                        let ub = next.add(1, ordering: .relaxed).oldValue
-                                        if ub >= blocks { break }
-                                        let ib = (ub + round) % blocks
-                                        let s = ub * blocks + ib
-                                        let lo = stratumStart[s], hi = stratumStart[s + 1]
-                                        if lo == hi { continue }
+                            // Strata run as a wavefront rather than round by round: stratum (ub, round r) touches
+                            // visitor block ub and item block (ub + r) mod B, whose previous strata are (ub, r − 1) and
+                            // (ub + 1, r − 1); it starts as soon as those two have finished. Every block sees its
+                            // strata in the same order as with a barrier after each round (the same model), but a
+                            // worker held up in one stratum only delays the strata that depend on it.
+                            let wavefront = StratumWavefront(blocks: blocks)
+                            Parallel.forEachChunkIndexed(count: workers, chunks: workers) { _, _ in
+                                while let task = wavefront.next() {
+                                    let ub: Int = task.userBlock
+                                    let ib: Int = (ub + task.round) % blocks
+                                    let s: Int = ub * blocks + ib
+                                    let lo: Int = stratumStart[s], hi: Int = stratumStart[s + 1]
+                                    if lo < hi {
                                         var random = stratumStream(seed: seed, epoch: epoch, userBlock: ub, itemBlock: ib)
                                         let stratum = UnsafeMutableBufferPointer(start: pairBase + lo, count: hi - lo)
                                         Self.shuffle(stratum, &random)
@@ -200,6 +201,7 @@ struct StratifiedBPRTrainer {
                                                        block: itemStart[ib]..<itemStart[ib + 1], random: &random)
                                         kernel.run(pairs: UnsafeBufferPointer(stratum), negatives: negatives + lo)
                                     }
+                                    wavefront.finish(userBlock: ub, round: task.round)
                                 }
                             }
                           }
@@ -441,4 +443,44 @@ struct AlignedFactorRows {
     }
 
     func deallocate() { UnsafeMutableRawPointer(base).deallocate() }
+}
+
+/// Hands out one epoch's strata `(visitor block, round)` in round-major order, each once its two predecessors — the
+/// same visitor block's stratum in the previous round and the previous stratum of its item block — have finished.
+final class StratumWavefront: @unchecked Sendable {
+    // All mutable state is guarded by `condition`.
+    private let condition = NSCondition()
+    private let blocks: Int
+    private var nextTask = 0
+    /// The last finished round of each visitor block (−1: none yet).
+    private var finished: [Int]
+
+    init(blocks: Int) {
+        self.blocks = blocks
+        finished = [Int](repeating: -1, count: blocks)
+    }
+
+    /// The next stratum, once it may start; nil when every stratum of the epoch has been handed out.
+    func next() -> (userBlock: Int, round: Int)? {
+        condition.lock()
+        defer { condition.unlock() }
+        let total: Int = blocks * blocks
+        guard nextTask < total else { return nil }
+        let round: Int = nextTask / blocks
+        let ub: Int = nextTask % blocks
+        nextTask += 1
+        // Predecessors come earlier in round-major order, so they were handed out already: no deadlock.
+        let previous: Int = round - 1
+        let neighbour: Int = (ub + 1) % blocks
+        while round > 0 && (finished[ub] < previous || finished[neighbour] < previous) { condition.wait() }
+        return (ub, round)
+    }
+
+    /// Records that stratum `(userBlock, round)` has finished and wakes the workers waiting for it.
+    func finish(userBlock: Int, round: Int) {
+        condition.lock()
+        finished[userBlock] = round
+        condition.broadcast()
+        condition.unlock()
+    }
 }
