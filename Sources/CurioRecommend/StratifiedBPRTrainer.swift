@@ -7,7 +7,8 @@ import Foundation
 /// (fresh ones each epoch). The positive pairs fall into `blocks × blocks` strata (visitor block, item block). An
 /// epoch is `blocks` rounds; in round r, stratum (b, (b + r) mod blocks) is processed for every b. The strata of a
 /// round share no visitor and no item, so workers update factor rows in place with no locks and no races, and the
-/// order in which they run does not matter. Each stratum visits its pairs in an order shuffled by its own seeded
+/// order in which they run does not matter; there is no barrier between rounds, each stratum starts once the
+/// previous strata of its two blocks are done (``StratumWavefront``). Each stratum visits its pairs in an order shuffled by its own seeded
 /// stream and draws each pair's negative **from the same item block** with that stream, so that every update stays
 /// inside the stratum. The result therefore depends on the seed and the data only — not on the number of threads
 /// nor on scheduling — and is bit for bit the same on one core or many.
