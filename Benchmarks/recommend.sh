@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Curio recommenders vs implicit (ALS) and cornac (BPR, VBPR): same simulated Tate sessions, same global temporal
 # split, same metric code; then in-process recommendation latency over 70,000 items. Ratios printed last.
-#   Benchmarks/recommend.sh [--visitors N] [--seed S] [--skip-peers]
+#   Benchmarks/recommend.sh [--visitors N] [--seed S] [--skip-peers] [--bpr-only] [--bpr-epochs N]
+#   --bpr-only: popularity and BPR against cornac BPR only (skips ALS, the hybrid, VBPR and the latencies).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CURIO_HOME="${CURIO_HOME:-$HOME/.cache/curio}"

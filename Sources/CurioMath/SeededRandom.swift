@@ -5,10 +5,10 @@ import Foundation
 /// Same seed, same sequence, on every platform: Curio's training runs and simulations take a seed and are
 /// reproducible. Not cryptographically secure.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var s0: UInt64
-    private var s1: UInt64
-    private var s2: UInt64
-    private var s3: UInt64
+    @usableFromInline var s0: UInt64
+    @usableFromInline var s1: UInt64
+    @usableFromInline var s2: UInt64
+    @usableFromInline var s3: UInt64
 
     /// A generator whose whole state is derived from `seed`.
     public init(seed: UInt64) {
@@ -31,11 +31,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         self.init(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03 &+ 0x8CB9_2BA7_2F3D_8DD7))
     }
 
-    @inline(__always)
-    private static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+    @inlinable @inline(__always)
+    static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
     /// The next 64 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17
@@ -53,11 +53,11 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Uniform in [0, 1) with 24 random bits.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextFloat() -> Float { Float(next() >> 40) * 0x1.0p-24 }
 
     /// Uniform integer in `0..<bound` (Lemire's nearly divisionless method); `bound` must be positive.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func nextInt(below bound: Int) -> Int {
         let b = UInt64(bound)
         var m = next().multipliedFullWidth(by: b)

@@ -1,3 +1,4 @@
+import CBLAS
 import Foundation
 
 /// Small dense-vector kernels over raw pointers for hot loops (written so the compiler vectorises them).
@@ -59,6 +60,18 @@ public enum VectorKernels {
             for i in 0..<n { x[i] *= inv }
         }
         return length
+    }
+
+    /// Asks the CPU to start loading the cache lines covering `byteCount` bytes from `address` (for writing), so
+    /// that a loop over randomly placed rows can overlap the memory latency of the next rows with work on the
+    /// current one. A hint only: it never faults and never changes results.
+    @inlinable @inline(__always)
+    public static func prefetch(_ address: UnsafeRawPointer, byteCount: Int = 64) {
+        var offset = 0
+        repeat {
+            curio_prefetch(address + offset)
+            offset += 64
+        } while offset < byteCount
     }
 
     /// The logistic function 1 / (1 + e^(−x)).

@@ -9,12 +9,12 @@ import Foundation
 /// `x_ui = b_i + p_u·q_i`, L2 regularisation, and **uniform negative sampling** (j drawn uniformly among items the
 /// visitor has not interacted with).
 ///
-/// Determinism without Hogwild races: each epoch visits the positive pairs in an order shuffled by the seeded
-/// generator, stratified as in DSGD (Gemulla et al. 2011): visitors and items are split into ``Configuration/threads``
-/// strata by index; in sub-epoch s, worker t takes the pairs whose visitor is in stratum t and whose item is in
-/// stratum (t + s) mod threads, drawing the negative uniformly from that same item stratum, so workers update
-/// disjoint rows in place. Negative samples come from per-(epoch, sub-epoch, worker) seeded streams. The same seed
-/// and configuration give the same model bit for bit, on any number of cores.
+/// Training is stratified parallel SGD (as in DSGD, Gemulla et al. 2011), in ``StratifiedBPRTrainer``: every epoch,
+/// visitors and items are dealt into blocks by fresh seeded permutations; in each of the epoch's rounds the workers
+/// take disjoint (visitor block, item block) strata, visit each stratum's pairs in a seeded shuffled order and draw
+/// each negative uniformly from the pair's item block (a uniformly random block, so the negative is uniform over
+/// all items in expectation). Workers update disjoint rows in place — no Hogwild races, no locks — and every stratum
+/// has its own seeded stream, so the same seed gives the same model bit for bit whatever the number of threads.
 ///
 /// Fold-in: a new visitor's vector is fitted by a few epochs of the same SGD over their history with the item
 /// vectors frozen (seeded, so deterministic), then scores are `b + Q·p`.
@@ -28,13 +28,13 @@ public struct BPRRecommender: TrainableRecommender {
         public var epochs: Int = 40
         /// Learn an item bias (captures popularity).
         public var itemBias: Bool = true
-        /// Standard deviation of the initial factors.
-        public var initialScale: Float = 0.1
+        /// Standard deviation of the initial factors (drawn uniformly).
+        public var initialScale: Float = 0.01
         /// Learning rate decay per epoch (multiplicative).
         public var decay: Float = 0.97
         /// SGD epochs over the history when folding in a visitor.
         public var foldInEpochs: Int = 40
-        /// Worker threads (strata). The result depends on this number but never on scheduling.
+        /// Worker threads. The model does not depend on this number (nor on scheduling): only on the seed.
         public var threads: Int = 2
         public init(factors: Int = 64, learningRate: Float = 0.05, regularization: Float = 0.002, epochs: Int = 40) {
             self.factors = factors
@@ -69,122 +69,14 @@ public struct BPRRecommender: TrainableRecommender {
         try validate(configuration)
         let m = data.interactions
         guard m.matrix.nonZeroCount > 0 else { throw .noInteractions }
-        let k = configuration.factors
-        let nItems = m.itemCount
-        var random = SeededRandom(seed: seed)
-        var users = Matrix(rows: m.userCount, columns: k)
-        var items = Matrix(rows: nItems, columns: k)
-        for i in users.storage.indices { users.storage[i] = Float(random.normal()) * configuration.initialScale }
-        for i in items.storage.indices { items.storage[i] = Float(random.normal()) * configuration.initialScale }
-        var bias = [Float](repeating: 0, count: nItems)
-        // Owner row of every stored entry, so a shuffled entry order gives (user, item) pairs.
-        let x = m.matrix
-        var owner = [Int32](repeating: 0, count: x.nonZeroCount)
-        for u in 0..<x.rows { for p in x.range(ofRow: u) { owner[p] = Int32(u) } }
-        var order = [Int32](0..<Int32(x.nonZeroCount))
-        var learningRate = configuration.learningRate
-        let reg = configuration.regularization
-        let useBias = configuration.itemBias
-        // Stratified parallel SGD (as in DSGD): visitors and items are split into `threads` strata by index. In
-        // sub-epoch s, worker t takes the samples whose visitor is in stratum t and whose item is in stratum
-        // (t + s) mod threads, and draws negatives from that item stratum, so workers update disjoint visitor and
-        // item rows in place: no races, no locks, and the result depends only on the seed and `threads`.
-        let threads = nItems >= configuration.threads ? configuration.threads : 1
-        for epoch in 0..<configuration.epochs {
-            random.shuffle(&order)
-            let rate = learningRate
-            for sub in 0..<threads {
-                users.storage.withUnsafeMutableBufferPointer { uBuffer in
-                    items.storage.withUnsafeMutableBufferPointer { iBuffer in
-                        bias.withUnsafeMutableBufferPointer { bBuffer in
-                            x.columnIndices.withUnsafeBufferPointer { cols in
-                                x.rowPointers.withUnsafeBufferPointer { rowPointerBuffer in
-                                    order.withUnsafeBufferPointer { orderBuffer in
-                                        owner.withUnsafeBufferPointer { ownerBuffer in
-                                            let pu0 = uBuffer.baseAddress!, q0 = iBuffer.baseAddress!, b = bBuffer.baseAddress!
-                                            let c = cols.baseAddress!, rp = rowPointerBuffer.baseAddress!
-                                            let samples = orderBuffer.count
-                                            Parallel.forEachChunkIndexed(count: threads, chunks: threads) { _, range in
-                                                for t in range {
-                                                    let itemStratum = (t + sub) % threads
-                                                    let stratumSize = (nItems - itemStratum + threads - 1) / threads
-                                                    var rng = SeededRandom(seed: seed, stream: (UInt64(epoch) << 16) | (UInt64(sub) << 8) | UInt64(t))
-                                                    for s in 0..<samples {
-                                                        let entry = Int(orderBuffer[s])
-                                                        let u = Int(ownerBuffer[entry])
-                                                        let i = Int(c[entry])
-                                                        if u % threads != t || i % threads != itemStratum { continue }
-                                                        let start = rp[u], end = rp[u + 1]
-                                                        var j = itemStratum + threads * rng.nextInt(below: stratumSize)
-                                                        var attempts = 0
-                                                        while contains(c, start, end, Int32(j)) && attempts < 20 {
-                                                            j = itemStratum + threads * rng.nextInt(below: stratumSize)
-                                                            attempts += 1
-                                                        }
-                                                        if attempts == 20 { continue }
-                                                        let p = pu0 + u * k, qi = q0 + i * k, qj = q0 + j * k
-                                                        var score: Float = useBias ? b[i] - b[j] : 0
-                                                        score += VectorKernels.dot(p, qi, count: k) - VectorKernels.dot(p, qj, count: k)
-                                                        let g = 1 / (1 + expf(score))
-                                                        Self.update(p: p, qi: qi, qj: qj, g: g, rate: rate, reg: reg, k: k)
-                                                        if useBias {
-                                                            b[i] += rate * (g - reg * b[i])
-                                                            b[j] += rate * (-g - reg * b[j])
-                                                        }
-                                                    }
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            learningRate *= configuration.decay
-        }
+        let trainer = StratifiedBPRTrainer(matrix: m.matrix, factors: configuration.factors)
+        let settings = StratifiedBPRTrainer.Settings(
+            learningRate: configuration.learningRate, regularization: configuration.regularization,
+            epochs: configuration.epochs, decay: configuration.decay, itemBias: configuration.itemBias,
+            initialScale: configuration.initialScale, threads: configuration.threads)
+        let (users, items, bias) = trainer.train(settings: settings, seed: seed)
         return BPRRecommender(configuration: configuration, itemIDs: m.itemIDs, userIDs: m.userIDs,
                               userFactors: users, itemFactors: items, itemBiases: bias, seed: seed)
-    }
-
-    /// One in-place SGD step for a (visitor, positive, negative) triple. 8-wide SIMD with a scalar tail.
-    @inline(__always)
-    static func update(p: UnsafeMutablePointer<Float>, qi: UnsafeMutablePointer<Float>, qj: UnsafeMutablePointer<Float>,
-                       g: Float, rate: Float, reg: Float, k: Int) {
-        var f = 0
-        let vg = SIMD8<Float>(repeating: g), vrate = SIMD8<Float>(repeating: rate), vreg = SIMD8<Float>(repeating: reg)
-        let rp = UnsafeMutableRawPointer(p), rqi = UnsafeMutableRawPointer(qi), rqj = UnsafeMutableRawPointer(qj)
-        while f + 8 <= k {
-            let o = f * 4
-            let pf = rp.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            let vi = rqi.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            let vj = rqj.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-            rp.storeBytes(of: pf + vrate * (vg * (vi - vj) - vreg * pf), toByteOffset: o, as: SIMD8<Float>.self)
-            rqi.storeBytes(of: vi + vrate * (vg * pf - vreg * vi), toByteOffset: o, as: SIMD8<Float>.self)
-            rqj.storeBytes(of: vj + vrate * (-vg * pf - vreg * vj), toByteOffset: o, as: SIMD8<Float>.self)
-            f += 8
-        }
-        while f < k {
-            let pf = p[f], vi = qi[f], vj = qj[f]
-            p[f] = pf + rate * (g * (vi - vj) - reg * pf)
-            qi[f] = vi + rate * (g * pf - reg * vi)
-            qj[f] = vj + rate * (-g * pf - reg * vj)
-            f += 1
-        }
-    }
-
-    /// Binary search for `column` in the sorted columns `cols[start..<end]`.
-    @inline(__always)
-    static func contains(_ cols: UnsafePointer<Int32>, _ start: Int, _ end: Int, _ column: Int32) -> Bool {
-        var lo = start, hi = end
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            let c = cols[mid]
-            if c == column { return true }
-            if c < column { lo = mid + 1 } else { hi = mid }
-        }
-        return false
     }
 
     init(configuration: Configuration, itemIDs: [ItemID], userIDs: [VisitorID], userFactors: Matrix,

@@ -22,7 +22,7 @@ enum ModelFixtures {
     static func parameters(for model: String) -> [String: ParameterValue] {
         switch model {
         case "als": ["factors": .number(16), "iterations": .number(8)]
-        case "bpr": ["factors": .number(16), "epochs": .number(25)]
+        case "bpr": ["factors": .number(16), "epochs": .number(40)]
         case "itemknn": ["neighbours": .number(50)]
         case "ease": ["lambda": .number(50)]
         case "hybrid": ["collaborative_neighbours": .number(50)]
