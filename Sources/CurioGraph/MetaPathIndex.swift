@@ -124,6 +124,22 @@ public struct MetaPathIndex: Sendable {
     /// `cut` removes first hops of `start` (the candidate's links cited as evidence).
     func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = [], counting: Bool = false) -> Halves {
         var out = Halves()
+        if c.length == 1 {
+            // One step (most catalogue meta-paths): the start's neighbours, without recursion.
+            let step = c.steps[0]
+            let lo = Int(step.fwdOffsets[Int(start)]), hi = Int(step.fwdOffsets[Int(start) + 1])
+            guard hi > lo else { return out }
+            let forwardW = 1 / Double(hi - lo)
+            out.nodes.reserveCapacity(hi - lo)
+            out.weights.reserveCapacity(hi - lo)
+            for i in lo..<hi {
+                let v = step.fwdTargets[i]
+                if !cut.isEmpty, cut.contains(v) { continue }
+                out.nodes.append(v)
+                out.weights.append(counting ? 1 : (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
+            }
+            return out
+        }
         var path = [Int32](repeating: 0, count: c.length)
         visit(c, 0, start, 1, backward: backward, cut: cut, counting: counting, path: &path, out: &out)
         return out
@@ -193,8 +209,9 @@ public struct MetaPathIndex: Sendable {
             var order: [Int32] = []
             var sums: [Double] = []
             var slots: [Int32: Int] = [:]
+            let rows = hh.halves[p]
             for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {
-                let f = hh.halves[p][hPos]
+                let f = rows[hPos]
                 order.removeAll(keepingCapacity: true)
                 sums.removeAll(keepingCapacity: true)
                 let few = f.count <= 32

@@ -51,7 +51,8 @@ extension MetaPathRecommender {
     public func links(_ items: [ItemID], history: [WeightedItem]) -> [[MetaPathLink]] {
         let hh = index.historyHalves(index.resolve(history))
         let g = index.graph
-        var slots: [MetaPathLink: Int] = [:]
+        // Links keyed by (kind, liked, via) packed in one integer: hashing one word per part, not a struct.
+        var slots: [Int: Int] = [:]
         return items.map { item in
             guard let j = g.node(item: item) else { return [] }
             var out: [MetaPathLink] = []
@@ -60,12 +61,17 @@ extension MetaPathRecommender {
                 let w = weights[part.path] * part.value
                 guard w > 0 else { continue }
                 let path = index.metaPaths[part.path]
-                let key = MetaPathLink(kind: path.evidence, liked: part.liked, via: path.usesVisitors ? -1 : part.middle, weight: 0)
-                if let s = slots[key] { out[s].weight += w } else {
+                let via: Int32 = path.usesVisitors ? -1 : part.middle
+                let key = path.evidence.order << 58 | Int(UInt32(bitPattern: part.liked)) << 29 ^ Int(via)
+                func same(_ l: MetaPathLink) -> Bool { l.kind == path.evidence && l.liked == part.liked && l.via == via }
+                if let s = slots[key] {
+                    // A packed key shared by two links (rare) falls back to a search.
+                    if same(out[s]) { out[s].weight += w } else if let t = out.firstIndex(where: same) { out[t].weight += w } else {
+                        out.append(MetaPathLink(kind: path.evidence, liked: part.liked, via: via, weight: w))
+                    }
+                } else {
                     slots[key] = out.count
-                    var link = key
-                    link.weight = w
-                    out.append(link)
+                    out.append(MetaPathLink(kind: path.evidence, liked: part.liked, via: via, weight: w))
                 }
             }
             return out

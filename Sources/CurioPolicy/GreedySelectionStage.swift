@@ -33,7 +33,10 @@ public struct GreedySelectionStage: RerankStage {
         let catalogue = context.catalogue
         var remaining = list.entries
         var chosen: [WorkingList.Entry] = []
-        var makerCounts: [String: Int] = [:]
+        // Makers as local integer ids and each candidate's makers and exposure groups looked up once, in arrays
+        // parallel to `remaining` (per slot and candidate, no hashing of strings or indices).
+        var makerCounts: [Int] = []
+        var makerIDs: [String: Int] = [:]
         // Calibration target distribution from history.
         var target: [String: Double] = [:]
         if let cal = calibration, cal.strength > 0 {
@@ -47,14 +50,23 @@ public struct GreedySelectionStage: RerankStage {
         var listDistribution: [String: Double] = [:]
         // Exposure state.
         var groupExposure = exposure.map { context.ledger.groupExposure($0.attribute) } ?? [:]
-        // Each candidate's makers and exposure groups, looked up once rather than once per slot.
-        var makersOf: [Int: [String]] = [:]
-        var groupsOf: [Int: [String]] = [:]
+        var makersOf: [[Int]] = []
+        var groupsOf: [[String]] = []
+        makersOf.reserveCapacity(remaining.count)
+        groupsOf.reserveCapacity(remaining.count)
         for entry in remaining {
+            var ids: [Int] = []
             if maxPerMaker != nil {
-                makersOf[entry.index] = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
+                for m in catalogue.values(of: .maker, at: entry.index) where m != GroupAttribute.unknownValue {
+                    if let id = makerIDs[m] { ids.append(id) } else {
+                        makerIDs[m] = makerCounts.count
+                        ids.append(makerCounts.count)
+                        makerCounts.append(0)
+                    }
+                }
             }
-            if let e = exposure { groupsOf[entry.index] = catalogue.values(of: e.attribute, at: entry.index) }
+            makersOf.append(ids)
+            groupsOf.append(exposure.map { catalogue.values(of: $0.attribute, at: entry.index) } ?? [])
         }
 
         let bonus = exposure.map { exposurePrices($0, delivered: groupExposure, requests: context.ledger.requestCount) } ?? [:]
@@ -75,7 +87,7 @@ public struct GreedySelectionStage: RerankStage {
                     if let lo = share.min {
                         let deficit = lo * denominator - have
                         if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst,
-                           remaining.contains(where: { groupsOf[$0.index]?.contains(value) ?? false }) {
+                           groupsOf.contains(where: { $0.contains(value) }) {
                             worst = deficit / max(lo, 1e-9)
                             allowedGroup = value
                         }
@@ -90,15 +102,13 @@ public struct GreedySelectionStage: RerankStage {
             var bestReason: Adjustment?
             var bestPlain = -Double.infinity, pickedPlain = -Double.infinity
             for (position, entry) in remaining.enumerated() {
-                if let cap = maxPerMaker, let makers = makersOf[entry.index] {
-                    if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
-                }
+                if let cap = maxPerMaker, makersOf[position].contains(where: { makerCounts[$0] >= cap }) { continue }
                 var reason: Adjustment?
                 if let e = exposure {
-                    let values = groupsOf[entry.index] ?? catalogue.values(of: e.attribute, at: entry.index)
+                    let values = groupsOf[position]
                     if let g = allowedGroup, !values.contains(g) { continue }
                     if allowedGroup == nil, !blockedGroups.isEmpty, values.allSatisfy({ blockedGroups.contains($0) }),
-                       remaining.contains(where: { !(groupsOf[$0.index] ?? []).allSatisfy { blockedGroups.contains($0) } }) {
+                       groupsOf.contains(where: { !$0.allSatisfy { blockedGroups.contains($0) } }) {
                         continue
                     }
                     if let g = allowedGroup { reason = Adjustment(.fairness, "\(e.attribute.name)=\(g) below its exposure target") }
@@ -116,7 +126,7 @@ public struct GreedySelectionStage: RerankStage {
                 }
                 // The exposure price moves the group's works up where they are nearly as good as the model's picks.
                 let plain = value
-                if !bonus.isEmpty, let values = groupsOf[entry.index], !values.isEmpty {
+                if !bonus.isEmpty, case let values = groupsOf[position], !values.isEmpty {
                     var price = 0.0
                     for v in values { price += bonus[v] ?? 0 }
                     value += scoreRange * price / Double(values.count)
@@ -134,12 +144,14 @@ public struct GreedySelectionStage: RerankStage {
                 bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
             }
             var picked = remaining.remove(at: bestPosition)
+            let pickedMakers = makersOf.remove(at: bestPosition)
+            groupsOf.remove(at: bestPosition)
             if let r = bestReason { picked.adjustments.append(r) }
             if diversity > 0, bestPosition > 0, bestReason == nil {
                 picked.adjustments.append(Adjustment(.diversity, "moved up for variety"))
             }
             chosen.append(picked)
-            for m in catalogue.values(of: .maker, at: picked.index) { makerCounts[m, default: 0] += 1 }
+            for m in pickedMakers { makerCounts[m] += 1 }
             if let cal = calibration {
                 let vs = catalogue.values(of: cal.attribute, at: picked.index)
                 for v in vs { listDistribution[v, default: 0] += 1 / Double(vs.count) }

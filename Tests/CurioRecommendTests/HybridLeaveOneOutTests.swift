@@ -49,11 +49,12 @@ struct HybridLeaveOneOutTests {
         let model = try Self.model(weights)
         let all = Array(0..<model.itemIDs.count)
         var compared = 0
-        for history in Self.histories(model, count: 25) {
+        for history in Self.histories(model, count: 12) {
             let scoring = model.leaveOneOutScoring(forHistory: history, scores: nil)
             #expect(scoring.scores == model.scores(forHistory: history))
             let base = scoring.scores(of: all)
-            for j in all { #expect(abs(base[j] - scoring.scores[j]) <= 1e-5 * max(1, abs(scoring.scores[j]))) }
+            let off = all.filter { abs(base[$0] - scoring.scores[$0]) > 1e-5 * max(1, abs(scoring.scores[$0])) }
+            #expect(off.isEmpty, "scored apart from the full scoring at \(off.prefix(5))")
             for object in Set(history.map(\.item)).sorted() {
                 let fast = scoring.scoresWithout(object: object, items: all)
                 let full = model.scores(forHistory: history.filter { $0.item != object })
@@ -65,7 +66,7 @@ struct HybridLeaveOneOutTests {
             // The parts are restored after each leave-one-out: the whole history scores as before.
             #expect(scoring.scores(of: all) == base)
         }
-        #expect(compared > 50)
+        #expect(compared > 30)
     }
 
     @Test func termsAreThoseOfTheModel() throws {

@@ -93,13 +93,11 @@ struct ExplanationComposer: Sendable {
     }
 
     /// The part of `evidence` the explainer can cite: its `maxEvidence` heaviest entries and those of the top object
-    /// until `maxPhrases` kinds are found, in the explainer's order. When no two entries share a key (what the
+    /// until `maxPhrases` kinds are found, in the explainer's order. For evidence with one entry per key (what the
     /// composer produces) the explanation of this part is the explanation of the whole, without aggregating and
-    /// sorting every link; otherwise the evidence is returned whole.
+    /// sorting every link.
     static func cited(_ evidence: [Evidence], explainer: Explainer) -> [Evidence] {
         guard evidence.count > explainer.maxEvidence else { return evidence }
-        var keys = Set<Evidence.Key>()
-        for e in evidence where !keys.insert(e.key).inserted { return evidence }
         let sorted = evidence.filter { $0.weight > 0 }.sorted { a, b in
             if a.weight != b.weight { return a.weight > b.weight }
             if a.kind != b.kind { return a.kind < b.kind }
@@ -119,8 +117,12 @@ struct ExplanationComposer: Sendable {
     }
 
     /// The `because` list and sentence, with the policy's adjustments folded in.
-    func explain(_ evidence: [Evidence], adjustments: [Adjustment], popular: Bool) -> (because: [BecauseEvidence], sentence: String) {
-        let explanation = explainer.explain(Self.cited(evidence, explainer: explainer), language: "en", titles: titles)
+    /// - Parameter distinct: the evidence has one entry per key (what ``evidence(typed:attributions:fallback:)`` and
+    ///   ``normalised(_:)`` produce): only the part the explainer can cite is handed to it.
+    func explain(_ evidence: [Evidence], adjustments: [Adjustment], popular: Bool,
+                 distinct: Bool = false) -> (because: [BecauseEvidence], sentence: String) {
+        let explanation = explainer.explain(distinct ? Self.cited(evidence, explainer: explainer) : evidence, language: "en",
+                                            titles: titles)
         var because = explanation.because.map(BecauseEvidence.init)
         var sentence = explanation.sentence
         if !evidence.isEmpty, evidence.allSatisfy({ $0.kind == .popularity }) { sentence = "Popular with visitors to the collection" }

@@ -319,7 +319,9 @@ public final class RecommendationService: @unchecked Sendable {
         }
         evidence = completed(evidence, positions: positions, history: history, state: s)
         let items = zip(ranked, evidence).map { item, ev -> RecommendedItem in
-            let (because, sentence) = s.composer.explain(ev, adjustments: item.adjustments, popular: strategy == .popular)
+            // One entry per key: composed by model attribution, the graph model's exact parts or `completed`.
+            let (because, sentence) = s.composer.explain(ev, adjustments: item.adjustments, popular: strategy == .popular,
+                                                         distinct: true)
             return summary(of: item.id, snapshot: snapshot, score: item.score, modelScore: item.modelScore, because: because,
                            sentence: sentence, adjustments: item.adjustments)
         }
