@@ -35,7 +35,28 @@ public enum EvidenceKind: String, CaseIterable, Codable, Sendable, Hashable, Com
     case popularity = "popularity"
 
     public static func < (a: EvidenceKind, b: EvidenceKind) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        a.order < b.order
+    }
+
+    /// Position in declaration order (what ``allCases`` lists), without building the array for each comparison.
+    var order: Int {
+        switch self {
+        case .sharedMaker: 0
+        case .relatedMaker: 1
+        case .sharedSubject: 2
+        case .broaderSubject: 3
+        case .sameMovement: 4
+        case .samePeriod: 5
+        case .samePlace: 6
+        case .sharedMaterial: 7
+        case .sharedClassification: 8
+        case .visualSimilarity: 9
+        case .textSimilarity: 10
+        case .coVisitation: 11
+        case .curatorBoost: 12
+        case .graphProximity: 13
+        case .popularity: 14
+        }
     }
 }
 

@@ -84,7 +84,8 @@ public struct MetaPath: Hashable, Sendable, Codable, CustomStringConvertible {
 }
 
 /// One compiled step: a sparse 0/1 matrix from one node space to the next, in both directions.
-struct StepMatrix: Sendable {
+/// A class (immutable) so that reading a step while walking paths costs one reference count, not four.
+final class StepMatrix: Sendable {
     let fromCount: Int
     let toCount: Int
     let fwdOffsets: [Int32]
@@ -102,7 +103,7 @@ struct StepMatrix: Sendable {
     }
 
     /// From (source, target) pairs; duplicates are merged.
-    init(fromCount: Int, toCount: Int, sources: [Int32], targets: [Int32]) {
+    convenience init(fromCount: Int, toCount: Int, sources: [Int32], targets: [Int32]) {
         var counts = [Int32](repeating: 0, count: fromCount + 1)
         for s in sources { counts[Int(s) + 1] += 1 }
         for i in 0..<fromCount { counts[i + 1] += counts[i] }
@@ -141,7 +142,7 @@ struct StepMatrix: Sendable {
     }
 
     /// The step for a set of graph relations (shares the graph's storage for a single relation).
-    init(graph: KnowledgeGraph, relations: [Relation]) {
+    convenience init(graph: KnowledgeGraph, relations: [Relation]) {
         let n = graph.nodeCount
         if relations.count == 1 {
             let a = graph.adjacency(relations[0])

@@ -124,27 +124,47 @@ public struct MetaPathIndex: Sendable {
     /// `cut` removes first hops of `start` (the candidate's links cited as evidence).
     func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = [], counting: Bool = false) -> Halves {
         var out = Halves()
-        let length = c.length
-        var path = [Int32](repeating: 0, count: length)
-        func visit(_ s: Int, _ u: Int32, _ w: Double) {
-            if s == length {
-                out.nodes.append(contentsOf: path)
-                out.weights.append(w)
-                return
-            }
-            let step = c.steps[s]
-            let lo = Int(step.fwdOffsets[Int(u)]), hi = Int(step.fwdOffsets[Int(u) + 1])
-            guard hi > lo else { return }
+        if c.length == 1 {
+            // One step (most catalogue meta-paths): the start's neighbours, without recursion.
+            let step = c.steps[0]
+            let lo = Int(step.fwdOffsets[Int(start)]), hi = Int(step.fwdOffsets[Int(start) + 1])
+            guard hi > lo else { return out }
             let forwardW = 1 / Double(hi - lo)
+            out.nodes.reserveCapacity(hi - lo)
+            out.weights.reserveCapacity(hi - lo)
             for i in lo..<hi {
                 let v = step.fwdTargets[i]
-                if s == 0, !cut.isEmpty, cut.contains(v) { continue }
-                path[s] = v
-                visit(s + 1, v, counting ? 1 : w * (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
+                if !cut.isEmpty, cut.contains(v) { continue }
+                out.nodes.append(v)
+                out.weights.append(counting ? 1 : (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
             }
+            return out
         }
-        visit(0, start, 1)
+        var path = [Int32](repeating: 0, count: c.length)
+        visit(c, 0, start, 1, backward: backward, cut: cut, counting: counting, path: &path, out: &out)
         return out
+    }
+
+    /// One step of ``halves(_:from:backward:cut:counting:)`` (a method with `inout` state rather than a capturing
+    /// closure, so that enumerating instances allocates nothing but the output).
+    private func visit(_ c: CompiledMetaPath, _ s: Int, _ u: Int32, _ w: Double, backward: Bool, cut: Set<Int32>,
+                       counting: Bool, path: inout [Int32], out: inout Halves) {
+        if s == c.length {
+            out.nodes.append(contentsOf: path)
+            out.weights.append(w)
+            return
+        }
+        let step = c.steps[s]
+        let lo = Int(step.fwdOffsets[Int(u)]), hi = Int(step.fwdOffsets[Int(u) + 1])
+        guard hi > lo else { return }
+        let forwardW = 1 / Double(hi - lo)
+        for i in lo..<hi {
+            let v = step.fwdTargets[i]
+            if s == 0, !cut.isEmpty, cut.contains(v) { continue }
+            path[s] = v
+            visit(c, s + 1, v, counting ? 1 : w * (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW),
+                  backward: backward, cut: cut, counting: counting, path: &path, out: &out)
+        }
     }
 
     /// Forward halves of every history item for every meta-path, computed once per history.
@@ -180,36 +200,60 @@ public struct MetaPathIndex: Sendable {
             let L = c.length
             let b = halves(c, from: j, backward: true, cut: cut, counting: counting)
             guard b.count > 0 else { continue }
+            // The candidate's instances by middle node: a dictionary only when there are many (a scan is cheaper).
             var byMiddle: [Int32: [Int]] = [:]
-            for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) }
+            let scan = b.count <= 32
+            if !scan { for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) } }
             let checkVisitor = c.path.usesVisitors ? excludingVisitor : nil
+            // Middle nodes in order of first appearance with their sums (a linear search while there are few).
+            var order: [Int32] = []
+            var sums: [Double] = []
+            var slots: [Int32: Int] = [:]
+            let rows = hh.halves[p]
             for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {
-                let f = hh.halves[p][hPos]
-                var sums: [Int32: Double] = [:]
-                var order: [Int32] = []
+                let f = rows[hPos]
+                order.removeAll(keepingCapacity: true)
+                sums.removeAll(keepingCapacity: true)
+                let few = f.count <= 32
+                if !few { slots.removeAll(keepingCapacity: true) }
                 for fi in 0..<f.count {
                     let middle = f.nodes[fi * L + L - 1]
                     if let v = checkVisitor, middle == v { continue }
-                    guard let matches = byMiddle[middle] else { continue }
                     var total = 0.0
-                    for bi in matches {
-                        var ok = true
-                        if c.firstDistinct < L {
-                            for q in c.firstDistinct..<L where c.isDistinct[q] && f.nodes[fi * L + q - 1] == b.nodes[bi * L + q - 1] {
-                                ok = false
-                                break
-                            }
+                    var matched = false
+                    if scan {
+                        for bi in 0..<b.count where b.nodes[bi * L + L - 1] == middle {
+                            matched = true
+                            if Self.distinctHalves(c, f, fi, b, bi) { total += b.weights[bi] }
                         }
-                        if ok { total += b.weights[bi] }
+                    } else if let matches = byMiddle[middle] {
+                        matched = true
+                        for bi in matches where Self.distinctHalves(c, f, fi, b, bi) { total += b.weights[bi] }
                     }
-                    guard total > 0 else { continue }
-                    if sums[middle] == nil { order.append(middle) }
-                    sums[middle, default: 0] += h.weight * f.weights[fi] * total
+                    guard matched, total > 0 else { continue }
+                    let value = h.weight * f.weights[fi] * total
+                    if let k = few ? order.firstIndex(of: middle) : slots[middle] { sums[k] += value } else {
+                        if !few { slots[middle] = order.count }
+                        order.append(middle)
+                        sums.append(value)
+                    }
                 }
-                for m in order { parts.append(PairPart(path: p, liked: h.node, middle: m, value: sums[m]!)) }
+                for (k, m) in order.enumerated() { parts.append(PairPart(path: p, liked: h.node, middle: m, value: sums[k])) }
             }
         }
         return parts
+    }
+
+    /// Whether instance `fi` of a liked item's half and instance `bi` of the candidate's half differ at every
+    /// position the meta-path requires to be distinct.
+    @inline(__always)
+    static func distinctHalves(_ c: CompiledMetaPath, _ f: Halves, _ fi: Int, _ b: Halves, _ bi: Int) -> Bool {
+        let L = c.length
+        guard c.firstDistinct < L else { return true }
+        for q in c.firstDistinct..<L where c.isDistinct[q] && f.nodes[fi * L + q - 1] == b.nodes[bi * L + q - 1] {
+            return false
+        }
+        return true
     }
 
     // MARK: Dense scoring

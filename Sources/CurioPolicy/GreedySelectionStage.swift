@@ -36,7 +36,11 @@ public struct GreedySelectionStage: RerankStage {
         let catalogue = context.catalogue
         var remaining = list.entries
         var chosen: [WorkingList.Entry] = []
-        var makerCounts: [String: Int] = [:]
+        // Makers as local integer ids and each candidate's makers and exposure groups looked up once, in arrays
+        // parallel to `remaining` (per slot and candidate, no hashing of strings or indices).
+        var makerCounts: [Int] = []
+        var makerIDs: [String: Int] = [:]
+        var makerNames: [String] = []
         // Calibration target distribution from history.
         var target: [String: Double] = [:]
         if let cal = calibration, cal.strength > 0 {
@@ -50,34 +54,46 @@ public struct GreedySelectionStage: RerankStage {
         var listDistribution: [String: Double] = [:]
         // Exposure state.
         var groupExposure = exposure.map { context.ledger.groupExposure($0.attribute) } ?? [:]
-        // Each candidate's makers and exposure groups, looked up once rather than once per slot.
-        var makersOf: [Int: [String]] = [:]
-        var groupsOf: [Int: [String]] = [:]
+        var makersOf: [[Int]] = []
+        var groupsOf: [[String]] = []
+        makersOf.reserveCapacity(remaining.count)
+        groupsOf.reserveCapacity(remaining.count)
         for entry in remaining {
+            var ids: [Int] = []
             if maxPerMaker != nil || makerShare != nil {
-                makersOf[entry.index] = catalogue.values(of: .maker, at: entry.index).filter { $0 != GroupAttribute.unknownValue }
+                for m in catalogue.values(of: .maker, at: entry.index) where m != GroupAttribute.unknownValue {
+                    if let id = makerIDs[m] { ids.append(id) } else {
+                        makerIDs[m] = makerCounts.count
+                        ids.append(makerCounts.count)
+                        makerCounts.append(0)
+                        makerNames.append(m)
+                    }
+                }
             }
-            if let e = exposure { groupsOf[entry.index] = catalogue.values(of: e.attribute, at: entry.index) }
+            makersOf.append(ids)
+            groupsOf.append(exposure.map { catalogue.values(of: $0.attribute, at: entry.index) } ?? [])
         }
 
         let bonus = exposure.map { exposurePrices($0, delivered: groupExposure, requests: context.ledger.requestCount) } ?? [:]
         let scoreRange = Self.scoreRange(remaining)
-        // Maker ceiling: the exposure of the candidates' makers (only theirs are needed) and of everything.
-        var makerExposure: [String: Double] = [:]
+        // Maker ceiling: the delivered exposure of the candidates' makers (by local id) and of everything, and the
+        // price each maker above the ceiling pays.
+        var makerExposure = [Double](repeating: 0, count: makerNames.count)
+        var makerPenalty = [Double](repeating: 0, count: makerNames.count)
         var allExposure = 0.0
-        var makerPenalty: [String: Double] = [:]
         if let cap = makerShare {
-            let makers = Set(makersOf.values.joined())
-            makerExposure = context.ledger.groupExposure(.maker, values: makers)
+            let delivered = context.ledger.groupExposure(.maker, values: Set(makerNames))
+            for (id, m) in makerNames.enumerated() { makerExposure[id] = delivered[m] ?? 0 }
             allExposure = context.ledger.totalExposure
             let requests = context.ledger.requestCount
             if cap.pricing > 0, requests > 0, allExposure > 0 {
                 let perList = allExposure / Double(requests)
-                for (m, have) in makerExposure where have > cap.max * allExposure {
-                    makerPenalty[m] = cap.pricing * (have - cap.max * allExposure) / perList
+                for id in makerExposure.indices where makerExposure[id] > cap.max * allExposure {
+                    makerPenalty[id] = cap.pricing * (makerExposure[id] - cap.max * allExposure) / perList
                 }
             }
         }
+        let pricedMakers = makerPenalty.contains { $0 > 0 }
 
         let slots = min(context.k, remaining.count)
         for slot in 0..<slots {
@@ -94,7 +110,7 @@ public struct GreedySelectionStage: RerankStage {
                     if let lo = share.min {
                         let deficit = lo * denominator - have
                         if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst,
-                           remaining.contains(where: { groupsOf[$0.index]?.contains(value) ?? false }) {
+                           groupsOf.contains(where: { $0.contains(value) }) {
                             worst = deficit / max(lo, 1e-9)
                             allowedGroup = value
                         }
@@ -109,24 +125,20 @@ public struct GreedySelectionStage: RerankStage {
             var bestReason: Adjustment?
             var bestPlain = -Double.infinity, pickedPlain = -Double.infinity
             // Makers already more than `tolerance` above the ceiling sit out this slot while others remain.
-            var overCeiling = Set<String>()
+            var overCeiling: [Bool] = []
             if let cap = makerShare {
-                for (m, have) in makerExposure where have + w > (cap.max + cap.tolerance) * (allExposure + w) { overCeiling.insert(m) }
-                if !overCeiling.isEmpty, !remaining.contains(where: { !(makersOf[$0.index] ?? []).contains(where: overCeiling.contains) }) {
-                    overCeiling = []
-                }
+                overCeiling = makerExposure.map { $0 + w > (cap.max + cap.tolerance) * (allExposure + w) }
+                if !overCeiling.contains(true) || !makersOf.contains(where: { !$0.contains { overCeiling[$0] } }) { overCeiling = [] }
             }
             for (position, entry) in remaining.enumerated() {
-                if let cap = maxPerMaker, let makers = makersOf[entry.index] {
-                    if makers.contains(where: { makerCounts[$0, default: 0] >= cap }) { continue }
-                }
-                if !overCeiling.isEmpty, let makers = makersOf[entry.index], makers.contains(where: overCeiling.contains) { continue }
+                if let cap = maxPerMaker, makersOf[position].contains(where: { makerCounts[$0] >= cap }) { continue }
+                if !overCeiling.isEmpty, makersOf[position].contains(where: { overCeiling[$0] }) { continue }
                 var reason: Adjustment?
                 if let e = exposure {
-                    let values = groupsOf[entry.index] ?? catalogue.values(of: e.attribute, at: entry.index)
+                    let values = groupsOf[position]
                     if let g = allowedGroup, !values.contains(g) { continue }
                     if allowedGroup == nil, !blockedGroups.isEmpty, values.allSatisfy({ blockedGroups.contains($0) }),
-                       remaining.contains(where: { !(groupsOf[$0.index] ?? []).allSatisfy { blockedGroups.contains($0) } }) {
+                       groupsOf.contains(where: { !$0.allSatisfy { blockedGroups.contains($0) } }) {
                         continue
                     }
                     if let g = allowedGroup { reason = Adjustment(.fairness, "\(e.attribute.name)=\(g) below its exposure target") }
@@ -144,14 +156,14 @@ public struct GreedySelectionStage: RerankStage {
                 }
                 // The exposure price moves the group's works up where they are nearly as good as the model's picks.
                 let plain = value
-                if !bonus.isEmpty, let values = groupsOf[entry.index], !values.isEmpty {
+                if !bonus.isEmpty, case let values = groupsOf[position], !values.isEmpty {
                     var price = 0.0
                     for v in values { price += bonus[v] ?? 0 }
                     value += scoreRange * price / Double(values.count)
                 }
-                if !makerPenalty.isEmpty, let makers = makersOf[entry.index], !makers.isEmpty {
+                if pricedMakers, case let makers = makersOf[position], !makers.isEmpty {
                     var penalty = 0.0
-                    for m in makers { penalty += makerPenalty[m] ?? 0 }
+                    for m in makers { penalty += makerPenalty[m] }
                     value -= scoreRange * penalty / Double(makers.count)
                 }
                 bestPlain = max(bestPlain, plain)
@@ -171,15 +183,16 @@ public struct GreedySelectionStage: RerankStage {
                 }
             }
             var picked = remaining.remove(at: bestPosition)
+            let pickedMakers = makersOf.remove(at: bestPosition)
+            groupsOf.remove(at: bestPosition)
             if let r = bestReason { picked.adjustments.append(r) }
             if diversity > 0, bestPosition > 0, bestReason == nil {
                 picked.adjustments.append(Adjustment(.diversity, "moved up for variety"))
             }
             chosen.append(picked)
-            for m in catalogue.values(of: .maker, at: picked.index) { makerCounts[m, default: 0] += 1 }
+            for m in pickedMakers { makerCounts[m] += 1 }
             if makerShare != nil {
-                let makers = catalogue.values(of: .maker, at: picked.index)
-                for m in makers { makerExposure[m, default: 0] += w / Double(makers.count) }
+                for m in pickedMakers { makerExposure[m] += w / Double(pickedMakers.count) }
                 allExposure += w
             }
             if let cal = calibration {

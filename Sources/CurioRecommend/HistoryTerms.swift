@@ -72,43 +72,6 @@ extension HybridRecommender: HistoryAdditive {
     /// by that part's maximum over the whole history:
     /// `w_cf · l_i·P[i,j] / max t + β · l_i·(P·S)[i,j] / max(t·S) + γ · l_i·S[i,j] / max(h·S)`.
     public func historyTerms(_ history: [HistoryEntry], items: [Int]) -> [[HistoryTerm]] {
-        let c = configuration
-        let n = itemIDs.count
-        var objects: [Int: Float] = [:]
-        for e in history where e.weight > 0 && e.item >= 0 && e.item < n { objects[e.item, default: 0] += log1p(e.weight) }
-        guard !objects.isEmpty else { return items.map { _ in [] } }
-        let positive = objects.map { HistoryEntry(item: $0.key, weight: $0.value) }
-        var t = [Float](repeating: 0, count: n)
-        collaborative.accumulate(positive, into: &t)
-        let propagated = content.propagate(t)
-        var direct = [Float](repeating: 0, count: n)
-        content.accumulate(positive, into: &direct)
-        func scale(_ weight: Float, _ v: [Float]) -> Float {
-            guard weight > 0, let top = v.max(), top > 0 else { return 0 }
-            return weight / top
-        }
-        let cf = scale(c.collaborativeWeight, t), prop = scale(c.propagationWeight, propagated)
-        let cont = scale(c.contentWeight, direct)
-        var slot: [Int: Int] = [:]
-        for (n, j) in items.enumerated() where j >= 0 && j < self.itemIDs.count { slot[j] = n }
-        var terms = [[Int: Float]](repeating: [:], count: items.count)
-        let p = collaborative.weights, s = content.weights
-        for (i, l) in objects {
-            guard i < p.rows else { continue }
-            for q in p.range(ofRow: i) {
-                let k = Int(p.columnIndices[q]), pik = l * p.values[q]
-                if cf > 0, let m = slot[k] { terms[m][i, default: 0] += cf * pik }
-                guard prop > 0, k < s.rows else { continue }
-                for r in s.range(ofRow: k) {
-                    if let m = slot[Int(s.columnIndices[r])] { terms[m][i, default: 0] += prop * pik * s.values[r] }
-                }
-            }
-            if cont > 0, i < s.rows {
-                for r in s.range(ofRow: i) {
-                    if let m = slot[Int(s.columnIndices[r])] { terms[m][i, default: 0] += cont * l * s.values[r] }
-                }
-            }
-        }
-        return terms.map(Self.collect)
+        HybridHistoryScoring(model: self, history: history).historyTerms(items: items) ?? items.map { _ in [] }
     }
 }

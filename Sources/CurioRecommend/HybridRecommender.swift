@@ -86,6 +86,8 @@ public struct HybridRecommender: TrainableRecommender {
     public let collaborative: ItemGraph
     /// The frozen, normalised content item graph S.
     public let content: ItemGraph
+    /// Sᵀ: row j lists the items whose content rows reach j (for the hybrid's per-object terms).
+    let contentColumns: SparseMatrix
     /// Visitors per item, scaled to a maximum of 1.
     let popularity: [Float]
     let histories: StoredHistories
@@ -223,6 +225,7 @@ public struct HybridRecommender: TrainableRecommender {
         self.userIDs = userIDs
         self.collaborative = collaborative
         self.content = content
+        contentColumns = content.weights.transposed()
         self.histories = histories
         self.seed = seed
     }
@@ -247,31 +250,12 @@ public struct HybridRecommender: TrainableRecommender {
     }
 
     public func scores(forHistory history: [HistoryEntry]) -> [Float] {
-        let c = configuration
-        let n = itemIDs.count
-        let positive = history.filter { $0.weight > 0 && $0.item >= 0 && $0.item < n }
-            .map { HistoryEntry(item: $0.item, weight: log1p($0.weight), time: $0.time) }
-        var result = [Float](repeating: 0, count: n)
-        var t = [Float](repeating: 0, count: n)
-        if c.collaborativeWeight > 0 || c.propagationWeight > 0 { collaborative.accumulate(positive, into: &t) }
-        if c.collaborativeWeight > 0 {
-            Self.addScaled(t, weight: c.collaborativeWeight, into: &result)
-            let p = c.collaborativeWeight * c.popularityWeight
-            if p > 0 {
-                popularity.withUnsafeBufferPointer { pop in
-                    result.withUnsafeMutableBufferPointer { r in
-                        if let x = pop.baseAddress, let y = r.baseAddress { VectorKernels.axpy(p, x, y, count: min(n, pop.count)) }
-                    }
-                }
-            }
-        }
-        if c.propagationWeight > 0 { Self.addScaled(content.propagate(t), weight: c.propagationWeight, into: &result) }
-        if c.contentWeight > 0 {
-            var direct = [Float](repeating: 0, count: n)
-            content.accumulate(positive, into: &direct)
-            Self.addScaled(direct, weight: c.contentWeight, into: &result)
-        }
-        return result
+        HybridHistoryScoring(model: self, history: history).scores
+    }
+
+    /// The history scored once with its parts kept: leaving one object out then costs sparse work only.
+    public func leaveOneOutScoring(forHistory history: [HistoryEntry], scores: [Float]?) -> any LeaveOneOutScoring {
+        HybridHistoryScoring(model: self, history: history)
     }
 
     /// `v / max(v)` (unchanged when v has no positive value).
@@ -285,12 +269,12 @@ public struct HybridRecommender: TrainableRecommender {
     /// `result += weight · v / max(v)` (nothing when v is all zero).
     /// Two 8-wide SIMD passes over raw buffers (the max, then the update of non-zero blocks): called several times
     /// per served request, over every catalogue item.
-    static func addScaled(_ v: [Float], weight: Float, into result: inout [Float]) {
+    static func addScaled(_ v: [Float], weight: Float, top known: Float? = nil, into result: inout [Float]) {
         let n = min(v.count, result.count)
         guard n > 0 else { return }
         v.withUnsafeBufferPointer { src in
             guard let x = src.baseAddress else { return }
-            let top = maximum(x, count: src.count)
+            let top = known ?? maximum(x, count: src.count)
             guard top > 0 else { return }
             result.withUnsafeMutableBufferPointer { dst in
                 guard let y = dst.baseAddress else { return }
@@ -323,7 +307,9 @@ public struct HybridRecommender: TrainableRecommender {
         let raw = UnsafeRawPointer(x)
         var i = 0
         while i + 8 <= n {
-            top = pointwiseMax(top, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self))
+            // `replacing(with:where:)` compiles to a compare and a blend; `pointwiseMax` was left as a call per block.
+            let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD8<Float>.self)
+            top = top.replacing(with: v, where: v .> top)
             i += 8
         }
         var m = top.max()
@@ -361,6 +347,7 @@ public struct HybridRecommender: TrainableRecommender {
         histories = try StoredHistories(artefact: artefact)
         collaborative = try ItemGraph(artefact: artefact, prefix: "cf_")
         content = try ItemGraph(artefact: artefact, prefix: "content_graph_")
+        contentColumns = content.weights.transposed()
         popularity = try artefact.floats("popularity", count: artefact.itemIDs.count)
         seed = artefact.seed
     }

@@ -36,6 +36,10 @@ public protocol Recommender: Sendable {
     func scores(forUser user: Int) -> [Float]
     /// Scores of every item for a visitor with the given history (fold-in).
     func scores(forHistory history: [HistoryEntry]) -> [Float]
+    /// The history scored once, ready to score it again without one object for a few items (explanations).
+    /// - Parameter scores: the model's scores for `history` when already computed (models that need their own
+    ///   intermediate parts may ignore them). Default: ``FullRescoring``.
+    func leaveOneOutScoring(forHistory history: [HistoryEntry], scores: [Float]?) -> any LeaveOneOutScoring
     /// The `k` items most similar to item `item`, best first, excluding the item itself.
     func similarItems(to item: Int, k: Int) -> [ScoredItem]
     /// The model as a saveable artefact.

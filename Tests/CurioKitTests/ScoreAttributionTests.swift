@@ -1,4 +1,5 @@
 import CurioCore
+import CurioGraph
 import CurioRecommend
 import Foundation
 import Testing
@@ -62,5 +63,37 @@ struct ScoreAttributionTests {
         #expect(abs(top.drop - 1) < 1e-6)
         // Item 5 is reached by every object but itself, equally: any of them is a faithful answer.
         #expect(found[1].first.map { $0.item != 5 && abs($0.drop - 0.1) < 1e-6 } == true)
+    }
+}
+
+@Suite("Explaining only what can be cited")
+struct CitedEvidenceTests {
+    @Test func theCitedPartExplainsLikeTheWhole() {
+        // Evidence with one entry per key, as the composer writes it: several objects, kinds and shared nodes.
+        let kinds: [EvidenceKind] = [.sharedMaker, .sharedSubject, .samePeriod, .sharedMaterial, .coVisitation]
+        var state: UInt64 = 5
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
+        for round in 0..<40 {
+            var evidence: [Evidence] = []
+            for liked in 0..<(2 + round % 4) {
+                for (k, kind) in kinds.enumerated() where next() % 3 != 0 {
+                    for via in 0..<Int(1 + next() % 3) {
+                        // Equal weights now and then, so the tie-breaks matter.
+                        let weight = Double(1 + next() % 6) / 8
+                        evidence.append(Evidence(kind: kind, likedItem: ItemID("I\(liked)"), likedTitle: "Title \(liked)",
+                                                 via: kind == .coVisitation ? nil : EvidenceNode(reference: "subject:\(k)-\(via)", label: "S\(via)"),
+                                                 weight: weight))
+                        if kind == .coVisitation { break }
+                    }
+                }
+            }
+            let explainer = Explainer()
+            let whole = explainer.explain(evidence, language: "en")
+            let cited = explainer.explain(ExplanationComposer.cited(evidence, explainer: explainer), language: "en")
+            #expect(cited == whole, "round \(round)")
+        }
     }
 }

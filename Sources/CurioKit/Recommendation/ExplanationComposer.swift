@@ -17,48 +17,71 @@ struct ExplanationComposer: Sendable {
     let typing: MetaPathRecommender
     let explainer = Explainer()
 
-    /// The graph's links between each item and the visitor's objects (every object weighted 1), for all items at once.
-    func typed(_ items: [ItemID], history: [ItemID]) -> [[Evidence]] {
+    /// The graph's links between each item and the visitor's objects (every object weighted 1), for all items at once,
+    /// as graph nodes (``evidence(typed:attributions:fallback:)`` writes out only those it cites).
+    func typed(_ items: [ItemID], history: [ItemID]) -> [[MetaPathLink]] {
         guard !items.isEmpty, !history.isEmpty else { return items.map { _ in [] } }
-        return typing.contributions(items, history: Array(Set(history)).sorted().map { WeightedItem($0, weight: 1) })
+        return typing.links(items, history: Array(Set(history)).sorted().map { WeightedItem($0, weight: 1) })
     }
 
     /// How strongly each of the visitor's objects is linked to the items: per item, each object's share of the item's
     /// walk mass, summed over the items. Used to choose which objects to leave out first.
-    static func priority(_ typed: [[Evidence]]) -> [ItemID: Double] {
-        var out: [ItemID: Double] = [:]
-        for parts in typed {
-            var mass: [ItemID: Double] = [:]
-            for e in parts { if let l = e.likedItem { mass[l, default: 0] += e.weight } }
+    func priority(_ typed: [[MetaPathLink]]) -> [ItemID: Double] {
+        var byNode: [Int32: Double] = [:]
+        var mass: [Int32: Double] = [:]
+        for links in typed {
+            mass.removeAll(keepingCapacity: true)
+            for l in links { mass[l.liked, default: 0] += l.weight }
             let total = mass.values.reduce(0, +)
             guard total > 0 else { continue }
-            for (l, m) in mass { out[l, default: 0] += m / total }
+            for (l, m) in mass { byNode[l, default: 0] += m / total }
+        }
+        var out: [ItemID: Double] = [:]
+        for (node, p) in byNode {
+            if let id = typing.likedItem(MetaPathLink(kind: .sharedMaker, liked: node, via: -1, weight: 0)) { out[id, default: 0] += p }
         }
         return out
     }
 
+    /// The links of one visitor's object in ``CurioGraph/Explainer/aggregate(_:)`` order: heaviest first, then by kind,
+    /// then by the shared node's reference (ties only).
+    func ordered(_ links: [MetaPathLink]) -> [MetaPathLink] {
+        links.filter { $0.weight > 0 }.sorted { a, b in
+            if a.weight != b.weight { return a.weight > b.weight }
+            if a.kind != b.kind { return a.kind < b.kind }
+            if a.liked != b.liked {
+                return (typing.likedItem(a)?.rawValue ?? "") < (typing.likedItem(b)?.rawValue ?? "")
+            }
+            return (typing.viaReference(a) ?? "") < (typing.viaReference(b) ?? "")
+        }
+    }
+
     /// Evidence for one item from the model's attributions by visitor's object (ids and drops, any scale), typed by
     /// the item's graph links (`typed`, from ``typed(_:history:)``).
-    func evidence(typed: [Evidence], attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
+    func evidence(typed: [MetaPathLink], attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
         let total = attributions.reduce(0) { $0 + max(0, $1.drop) }
         guard total > 0 else { return [] }
-        var byLiked: [ItemID: [Evidence]] = [:]
-        for e in typed { if let l = e.likedItem { byLiked[l, default: []].append(e) } }
         var out: [Evidence] = []
         for a in attributions where a.drop > 0 {
             let share = a.drop / total
-            let parts = Explainer.aggregate(byLiked[a.item] ?? [])
+            let node = typing.node(of: a.item)
+            let parts = node.map { n in ordered(typed.filter { $0.liked == n }) } ?? []
             let mass = parts.reduce(0) { $0 + $1.weight }
             if mass > 0 {
-                for var p in parts {
-                    p.weight = share * p.weight / mass
-                    out.append(p)
-                }
+                for p in parts { out.append(typing.evidence(p, weight: share * p.weight / mass)) }
             } else {
                 out.append(Evidence(kind: fallback, likedItem: a.item, likedTitle: titles(a.item), weight: share))
             }
         }
         return out
+    }
+
+    /// Graph links rescaled to shares of their sum, as evidence.
+    func normalised(_ links: [MetaPathLink]) -> [Evidence] {
+        let parts = ordered(links)
+        let total = parts.reduce(0) { $0 + $1.weight }
+        guard total > 0 else { return [] }
+        return parts.map { typing.evidence($0, weight: $0.weight / total) }
     }
 
     /// Exact contributions (the graph model's) rescaled to shares of their sum.
@@ -69,9 +92,37 @@ struct ExplanationComposer: Sendable {
         return parts.map { var e = $0; e.weight /= total; return e }
     }
 
+    /// The part of `evidence` the explainer can cite: its `maxEvidence` heaviest entries and those of the top object
+    /// until `maxPhrases` kinds are found, in the explainer's order. For evidence with one entry per key (what the
+    /// composer produces) the explanation of this part is the explanation of the whole, without aggregating and
+    /// sorting every link.
+    static func cited(_ evidence: [Evidence], explainer: Explainer) -> [Evidence] {
+        guard evidence.count > explainer.maxEvidence else { return evidence }
+        let sorted = evidence.filter { $0.weight > 0 }.sorted { a, b in
+            if a.weight != b.weight { return a.weight > b.weight }
+            if a.kind != b.kind { return a.kind < b.kind }
+            if a.likedItem != b.likedItem { return (a.likedItem?.rawValue ?? "") < (b.likedItem?.rawValue ?? "") }
+            return (a.via?.reference ?? "") < (b.via?.reference ?? "")
+        }
+        guard let top = sorted.first else { return [] }
+        var out: [Evidence] = []
+        var kinds = Set<EvidenceKind>()
+        for (n, e) in sorted.enumerated() {
+            let phrase = e.likedItem == top.likedItem && kinds.count < explainer.maxPhrases
+            if phrase { kinds.insert(e.kind) }
+            if n < explainer.maxEvidence || phrase { out.append(e) }
+            if n >= explainer.maxEvidence && kinds.count >= explainer.maxPhrases { break }
+        }
+        return out
+    }
+
     /// The `because` list and sentence, with the policy's adjustments folded in.
-    func explain(_ evidence: [Evidence], adjustments: [Adjustment], popular: Bool) -> (because: [BecauseEvidence], sentence: String) {
-        let explanation = explainer.explain(evidence, language: "en", titles: titles)
+    /// - Parameter distinct: the evidence has one entry per key (what ``evidence(typed:attributions:fallback:)`` and
+    ///   ``normalised(_:)`` produce): only the part the explainer can cite is handed to it.
+    func explain(_ evidence: [Evidence], adjustments: [Adjustment], popular: Bool,
+                 distinct: Bool = false) -> (because: [BecauseEvidence], sentence: String) {
+        let explanation = explainer.explain(distinct ? Self.cited(evidence, explainer: explainer) : evidence, language: "en",
+                                            titles: titles)
         var because = explanation.because.map(BecauseEvidence.init)
         var sentence = explanation.sentence
         if !evidence.isEmpty, evidence.allSatisfy({ $0.kind == .popularity }) { sentence = "Popular with visitors to the collection" }

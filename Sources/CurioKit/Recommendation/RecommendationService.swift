@@ -225,6 +225,7 @@ public final class RecommendationService: @unchecked Sendable {
         var candidates: [(index: Int, score: Float)] = []
         var modelHistory: VisitorHistory?
         var modelBase: [Float] = []
+        var modelScoring: (any LeaveOneOutScoring)?
         var contentBase: [Float]?
         var contentFilled = Set<Int>()
 
@@ -243,7 +244,10 @@ public final class RecommendationService: @unchecked Sendable {
         } else if let m = served, distinct > 1 || request.model != nil {
             let h = builder.history(events: events, itemIndex: m.itemIndex)
             modelHistory = h
-            modelBase = m.model.scores(forHistory: h.entries)
+            // Scored once: the explanations leave objects out of this same scoring.
+            let scoring = m.model.leaveOneOutScoring(forHistory: h.entries, scores: nil)
+            modelScoring = scoring
+            modelBase = scoring.scores
             var masked = modelBase
             eligibleMask.withUnsafeBufferPointer { mask in
                 m.toSnapshot.withUnsafeBufferPointer { toSnapshot in
@@ -308,14 +312,16 @@ public final class RecommendationService: @unchecked Sendable {
         case .contentColdStart:
             evidence = explainWithContent(positions, history: history, base: contentBase ?? [], state: s)
         case .model:
-            if let m = served, let h = modelHistory {
-                evidence = explainWithModel(positions, model: m, history: h, base: modelBase, snapshotHistory: history,
+            if let m = served, let h = modelHistory, let scoring = modelScoring {
+                evidence = explainWithModel(positions, model: m, history: h, scoring: scoring, snapshotHistory: history,
                                             contentBase: &contentBase, contentFilled: contentFilled, state: s)
             }
         }
         evidence = completed(evidence, positions: positions, history: history, state: s)
         let items = zip(ranked, evidence).map { item, ev -> RecommendedItem in
-            let (because, sentence) = s.composer.explain(ev, adjustments: item.adjustments, popular: strategy == .popular)
+            // One entry per key: composed by model attribution, the graph model's exact parts or `completed`.
+            let (because, sentence) = s.composer.explain(ev, adjustments: item.adjustments, popular: strategy == .popular,
+                                                         distinct: true)
             return summary(of: item.id, snapshot: snapshot, score: item.score, modelScore: item.modelScore, because: because,
                            sentence: sentence, adjustments: item.adjustments)
         }
@@ -435,7 +441,7 @@ public final class RecommendationService: @unchecked Sendable {
         guard !missing.isEmpty else { return out }
         let snapshot = s.snapshot
         let historyIDs = history.entries.filter { $0.weight > 0 }.map { snapshot.items[$0.item].id }
-        let links = historyIDs.isEmpty ? missing.map { _ in [Evidence]() }
+        let links = historyIDs.isEmpty ? missing.map { _ in [MetaPathLink]() }
                                        : s.composer.typed(missing.map { snapshot.items[positions[$0]].id }, history: historyIDs)
         for (n, row) in missing.enumerated() {
             let linked = s.composer.normalised(links[n])
@@ -452,19 +458,21 @@ public final class RecommendationService: @unchecked Sendable {
         let historyIDs = history.entries.map { snapshot.items[$0.item].id }
         let typed = s.composer.typed(ids, history: historyIDs)
         let attributions = attribution.attribute(model: snapshot.contentModel, history: history.entries, base: base, items: positions,
-                                                 priority: priority(typed, history: historyIDs) { snapshot.index[$0] })
+                                                 priority: priority(typed, history: historyIDs, composer: s.composer) { snapshot.index[$0] })
         return zip(typed, attributions).map { links, a in
             s.composer.evidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
         }
     }
 
     /// Link priorities by model index, only needed when the history is longer than the attribution limit.
-    private func priority(_ typed: [[Evidence]], history: [ItemID], index: (ItemID) -> Int?) -> [Int: Double] {
+    private func priority(_ typed: [[MetaPathLink]], history: [ItemID], composer: ExplanationComposer,
+                          index: (ItemID) -> Int?) -> [Int: Double] {
         guard Set(history).count > attribution.limit else { return [:] }
-        return Dictionary(ExplanationComposer.priority(typed).compactMap { id, p in index(id).map { ($0, p) } }, uniquingKeysWith: +)
+        return Dictionary(composer.priority(typed).compactMap { id, p in index(id).map { ($0, p) } }, uniquingKeysWith: +)
     }
 
-    private func explainWithModel(_ positions: [Int], model m: ServingModel, history h: VisitorHistory, base: [Float],
+    private func explainWithModel(_ positions: [Int], model m: ServingModel, history h: VisitorHistory,
+                                  scoring: any LeaveOneOutScoring,
                                   snapshotHistory: VisitorHistory, contentBase: inout [Float]?, contentFilled: Set<Int>,
                                   state s: LoadedState) -> [[Evidence]] {
         let snapshot = s.snapshot
@@ -482,8 +490,8 @@ public final class RecommendationService: @unchecked Sendable {
             let ids = m.model.itemIDs
             let historyIDs = h.entries.map { ids[$0.item] }
             let typed = s.composer.typed(inModel.map { ids[$0.j] }, history: historyIDs)
-            let a = attribution.attribute(model: m.model, history: h.entries, base: base, items: inModel.map(\.j),
-                                          priority: priority(typed, history: historyIDs) { m.itemIndex[$0] })
+            let a = attribution.attribute(scoring: scoring, history: h.entries, items: inModel.map(\.j),
+                                          priority: priority(typed, history: historyIDs, composer: s.composer) { m.itemIndex[$0] })
             for (k, pair) in inModel.enumerated() {
                 out[pair.n] = s.composer.evidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
                                                   fallback: m.fallbackKind)

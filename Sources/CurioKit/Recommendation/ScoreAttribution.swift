@@ -23,17 +23,29 @@ public struct ScoreAttribution: Sendable {
     ///   - priority: history objects (model indices) to try first, by decreasing value.
     public func attribute(model: any Recommender, history: [HistoryEntry], base: [Float], items: [Int],
                           priority: [Int: Double] = [:]) -> [[(item: Int, drop: Double)]] {
-        let distinct = Array(Set(history.map(\.item)))
+        attribute(scoring: model.leaveOneOutScoring(forHistory: history, scores: base), history: history, items: items,
+                  priority: priority)
+    }
+
+    /// Attributions for `items` (model indices) from a history already scored once: each object left out is scored
+    /// by the model's own leave-one-out (sparse for the hybrid model, a full re-scoring otherwise).
+    /// - Parameter priority: history objects (model indices) to try first, by decreasing value.
+    public func attribute(scoring: any LeaveOneOutScoring, history: [HistoryEntry], items: [Int],
+                          priority: [Int: Double] = [:]) -> [[(item: Int, drop: Double)]] {
+        let base = scoring.scores(of: items)
+        var distinct: [Int] = []
+        var order: [Int] = []
+        var seen = Set<Int>()
+        for e in history where seen.insert(e.item).inserted { distinct.append(e.item) }
         if distinct.count == 1 {
             // A single object explains everything the history does.
-            return items.map { j in base[j].isFinite && base[j] > 0 ? [(distinct[0], Double(base[j]))] : [] }
+            return base.map { b in b.isFinite && b > 0 ? [(distinct[0], Double(b))] : [] }
         }
-        var order: [Int] = []
-        for e in history.sorted(by: { ($0.time, $0.item) > ($1.time, $1.item) }) where !order.contains(e.item) { order.append(e.item) }
+        seen.removeAll(keepingCapacity: true)
+        for e in history.sorted(by: { ($0.time, $0.item) > ($1.time, $1.item) }) where seen.insert(e.item).inserted { order.append(e.item) }
         let recency = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         // A history-additive model says which objects carry each item's score: those are tried first.
-        var terms: [[HistoryTerm]]? = nil
-        if let additive = model as? any HistoryAdditive { terms = additive.historyTerms(history, items: items) }
+        let terms = scoring.historyTerms(items: items)
         let lead = terms.map(Self.leadership) ?? [:]
         order.sort { a, b in
             let la = lead[a] ?? 0, lb = lead[b] ?? 0
@@ -47,9 +59,9 @@ public struct ScoreAttribution: Sendable {
         for (n, liked) in order.enumerated() {
             // Past `limit`, go on only while some item has no positive attribution yet (at most `2 × limit`).
             if n >= limit && (n >= 2 * limit || out.indices.allSatisfy { !out[$0].isEmpty || !open[$0] }) { break }
-            let without = model.scores(forHistory: history.filter { $0.item != liked })
-            for (n, j) in items.enumerated() {
-                let a = base[j], b = without[j]
+            let without = scoring.scoresWithout(object: liked, items: items)
+            for n in items.indices {
+                let a = base[n], b = without[n]
                 guard a.isFinite else { continue }
                 let drop = b.isFinite ? Double(a) - Double(b) : Double.infinity
                 if drop > 0 { out[n].append((liked, drop.isFinite ? drop : Double(abs(a)) + 1)) }
