@@ -128,6 +128,22 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
         return list
     }
 
+    /// `v −= l · m[row, :]`, appending each changed entry's old value to `saved`; returns the largest changed value
+    /// (−∞ when the row is empty).
+    private static func subtract(row: Int, of m: SparseMatrix, times l: Float, from v: inout [Float],
+                                 saving saved: inout [(index: Int, value: Float)]) -> Float {
+        var changedMax = -Float.infinity
+        v.withUnsafeMutableBufferPointer { vb in
+            for q in m.range(ofRow: row) {
+                let k = Int(m.columnIndices[q])
+                saved.append((k, vb[k]))
+                vb[k] -= l * m.values[q]
+                changedMax = max(changedMax, vb[k])
+            }
+        }
+        return changedMax
+    }
+
     /// A part's maximum after changing the entries `changed` says: the larger of the changed entries' new values
     /// (`changedMax`) and the first listed entry not changed; a full pass when every listed entry changed.
     private static func newMaximum(_ v: [Float], top: [Entry], changedMax: Float, changed: (Int) -> Bool) -> Float {
@@ -178,15 +194,7 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
         // t − l·P[i,:]
         if !t.isEmpty, i < p.rows {
             let start = saved.count
-            var changedMax = -Float.infinity
-            t.withUnsafeMutableBufferPointer { tb in
-                for q in p.range(ofRow: i) {
-                    let k = Int(p.columnIndices[q])
-                    saved.append((k, tb[k]))
-                    tb[k] -= l * p.values[q]
-                    changedMax = max(changedMax, tb[k])
-                }
-            }
+            let changedMax = Self.subtract(row: i, of: p, times: l, from: &t, saving: &saved)
             if saved.count > start {
                 newT = Self.newMaximum(t, top: tTop, changedMax: changedMax) { p.position(row: i, column: $0) != nil }
             }
@@ -226,15 +234,7 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
         let uSaved = saved.count
         // d − l·S[i,:]
         if !collapsed, !d.isEmpty, i < s.rows {
-            var changedMax = -Float.infinity
-            d.withUnsafeMutableBufferPointer { db in
-                for r in s.range(ofRow: i) {
-                    let k = Int(s.columnIndices[r])
-                    saved.append((k, db[k]))
-                    db[k] -= l * s.values[r]
-                    changedMax = max(changedMax, db[k])
-                }
-            }
+            let changedMax = Self.subtract(row: i, of: s, times: l, from: &d, saving: &saved)
             if saved.count > uSaved {
                 newD = Self.newMaximum(d, top: dTop, changedMax: changedMax) { s.position(row: i, column: $0) != nil }
             }
