@@ -93,7 +93,25 @@ public struct GreedySelectionStage: RerankStage {
                 }
             }
         }
-        let pricedMakers = makerPenalty.contains { $0 > 0 }
+        // Each candidate's price shifts (group bonus, maker penalty) are fixed for the whole list: computed once here,
+        // in an array parallel to `remaining`, not once per slot.
+        var shifts: [(bonus: Double, penalty: Double)] = []
+        if !bonus.isEmpty || makerPenalty.contains(where: { $0 > 0 }) {
+            shifts = (0..<remaining.count).map { position in
+                var shift = (bonus: 0.0, penalty: 0.0)
+                if case let values = groupsOf[position], !values.isEmpty {
+                    var price = 0.0
+                    for v in values { price += bonus[v] ?? 0 }
+                    shift.bonus = scoreRange * price / Double(values.count)
+                }
+                if case let makers = makersOf[position], !makers.isEmpty {
+                    var penalty = 0.0
+                    for m in makers { penalty += makerPenalty[m] }
+                    shift.penalty = scoreRange * penalty / Double(makers.count)
+                }
+                return shift
+            }
+        }
 
         let slots = min(context.k, remaining.count)
         for slot in 0..<slots {
@@ -156,15 +174,9 @@ public struct GreedySelectionStage: RerankStage {
                 }
                 // The exposure price moves the group's works up where they are nearly as good as the model's picks.
                 let plain = value
-                if !bonus.isEmpty, case let values = groupsOf[position], !values.isEmpty {
-                    var price = 0.0
-                    for v in values { price += bonus[v] ?? 0 }
-                    value += scoreRange * price / Double(values.count)
-                }
-                if pricedMakers, case let makers = makersOf[position], !makers.isEmpty {
-                    var penalty = 0.0
-                    for m in makers { penalty += makerPenalty[m] }
-                    value -= scoreRange * penalty / Double(makers.count)
+                if !shifts.isEmpty {
+                    value += shifts[position].bonus
+                    value -= shifts[position].penalty
                 }
                 bestPlain = max(bestPlain, plain)
                 if value > bestValue {
@@ -185,6 +197,7 @@ public struct GreedySelectionStage: RerankStage {
             var picked = remaining.remove(at: bestPosition)
             let pickedMakers = makersOf.remove(at: bestPosition)
             groupsOf.remove(at: bestPosition)
+            if !shifts.isEmpty { shifts.remove(at: bestPosition) }
             if let r = bestReason { picked.adjustments.append(r) }
             if diversity > 0, bestPosition > 0, bestReason == nil {
                 picked.adjustments.append(Adjustment(.diversity, "moved up for variety"))
