@@ -141,7 +141,7 @@ public struct GreedySelectionStage: RerankStage {
             var bestPosition = -1
             var bestValue = -Double.infinity
             var bestReason: Adjustment?
-            var bestPlain = -Double.infinity, pickedPlain = -Double.infinity
+            var bestPlain = -Double.infinity, pickedPlain = -Double.infinity, bestPlainPosition = -1
             // Makers already more than `tolerance` above the ceiling sit out this slot while others remain.
             var overCeiling: [Bool] = []
             if let cap = makerShare {
@@ -178,7 +178,10 @@ public struct GreedySelectionStage: RerankStage {
                     value += shifts[position].bonus
                     value -= shifts[position].penalty
                 }
-                bestPlain = max(bestPlain, plain)
+                if plain > bestPlain {
+                    bestPlain = plain
+                    bestPlainPosition = position
+                }
                 if value > bestValue {
                     bestValue = value
                     bestPosition = position
@@ -187,11 +190,13 @@ public struct GreedySelectionStage: RerankStage {
                 }
             }
             guard bestPosition >= 0 else { break }
-            if bestReason == nil, pickedPlain < bestPlain {
-                if let e = exposure, !bonus.isEmpty {
-                    bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
-                } else if makerShare != nil {
+            // A price changed the pick: say which. The maker ceiling when the candidate passed over paid a maker
+            // penalty and the one picked gained no group bonus; otherwise the exposure target.
+            if bestReason == nil, pickedPlain < bestPlain, !shifts.isEmpty {
+                if shifts[bestPlainPosition].penalty > 0, shifts[bestPosition].bonus <= 0 {
                     bestReason = Adjustment(.makerCap, "a maker above the exposure ceiling made room")
+                } else if let e = exposure {
+                    bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
                 }
             }
             var picked = remaining.remove(at: bestPosition)

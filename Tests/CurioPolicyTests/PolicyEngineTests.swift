@@ -201,6 +201,31 @@ struct PolicyEngineTests {
         #expect(exposure.filter { $0.key != "agent:0" }.values.allSatisfy { $0 / engine.ledger.totalExposure <= 0.17 })
     }
 
+    @Test func eachPriceMoveIsLabelledWithTheTargetThatCausedIt() {
+        // Maker 1 (a man) leads every list; women are under their target and no maker may exceed 15%: both prices
+        // act in the same lists, and each move must name its own cause.
+        var rng = SeededGenerator(seed: 9)
+        let engine = PolicyEngine(catalogue: catalogue)
+        let policy = Policy(name: "both", makerShare: .init(max: 0.15, tolerance: 0.05),
+                            exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.3)], tolerance: 0.05))
+        var kinds: [Adjustment.Kind: Int] = [:]
+        for _ in 0..<1_500 {
+            let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
+                let star = catalogue.values(of: .maker, at: catalogue.index[item.id]!) == ["agent:1"]
+                return (item.id, Float.random(in: 0...1, using: &rng) + (star ? 0.8 : 0))
+            }
+            for item in engine.apply(policy, to: RerankRequest(candidates: cands, k: 10)).items {
+                let index = catalogue.index[item.id]!
+                for a in item.adjustments {
+                    kinds[a.kind, default: 0] += 1
+                    if a.kind == .fairness { #expect(catalogue.values(of: .makerGender, at: index) == ["Female"], "\(a)") }
+                    if a.kind == .makerCap { #expect(catalogue.values(of: .maker, at: index) != ["agent:1"], "\(a)") }
+                }
+            }
+        }
+        #expect(kinds[.fairness, default: 0] > 0 && kinds[.makerCap, default: 0] > 0, "\(kinds)")
+    }
+
     @Test func theExposurePriceSpendsRelevanceWhereItIsCheapest() {
         // Two kinds of visitors alternate. For "sure" visitors the model's men are far ahead of every woman; for
         // "unsure" ones a woman is nearly as good. Both controllers must deliver the target; the priced one should
