@@ -13,6 +13,16 @@ struct PolicyEngineTests {
         Array(items.shuffled(using: &rng).prefix(n)).map { ($0.id, Float.random(in: 0...1, using: &rng)) }
     }
 
+    /// `n` random candidates whose uniform random scores are reshaped by `score(value, base)`, where `value`
+    /// is the candidate's only value of `attribute` (skewed model scores for exposure tests).
+    private func candidates(_ n: Int, rng: inout SeededGenerator, by attribute: GroupAttribute,
+                            score: (String, Float) -> Float) -> [(id: ItemID, score: Float)] {
+        items.shuffled(using: &rng).prefix(n).map { item in
+            let value = catalogue.values(of: attribute, at: catalogue.index[item.id]!).first ?? ""
+            return (item.id, score(value, Float.random(in: 0...1, using: &rng)))
+        }
+    }
+
     @Test func anEmptyPolicyKeepsTheModelOrder() {
         let engine = PolicyEngine(catalogue: catalogue)
         let cands: [(id: ItemID, score: Float)] = [("I0003", 0.9), ("I0001", 0.5), ("I0002", 0.7)]
@@ -147,10 +157,7 @@ struct PolicyEngineTests {
         let engine = PolicyEngine(catalogue: catalogue)
         let policy = Policy(name: "fair", exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.4)], tolerance: 0.01))
         for _ in 0..<2_000 {
-            let cands = items.shuffled(using: &rng).prefix(50).map { item -> (id: ItemID, score: Float) in
-                let woman = catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"]
-                return (item.id, Float.random(in: 0...1, using: &rng) * (woman ? 0.5 : 1))
-            }
+            let cands = candidates(50, rng: &rng, by: .makerGender) { gender, base in base * (gender == "Female" ? 0.5 : 1) }
             _ = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10))
         }
         let exposure = engine.ledger.groupExposure(.makerGender)
@@ -168,10 +175,7 @@ struct PolicyEngineTests {
         let policy = Policy(name: "fair", exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.3), "Male": .init(max: 0.75)],
                                                           tolerance: 0.02, pricing: pricing))
         for _ in 0..<3_000 {
-            let cands = items.shuffled(using: &rng).prefix(50).map { item -> (id: ItemID, score: Float) in
-                let woman = catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"]
-                return (item.id, Float.random(in: 0...1, using: &rng) * (woman ? 0.6 : 1))
-            }
+            let cands = candidates(50, rng: &rng, by: .makerGender) { gender, base in base * (gender == "Female" ? 0.6 : 1) }
             _ = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10))
         }
         let exposure = engine.ledger.groupExposure(.makerGender)
@@ -186,10 +190,7 @@ struct PolicyEngineTests {
         let policy = Policy(name: "ceiling", makerShare: .init(max: 0.15, tolerance: 0.02))
         var mostInOneList = 0
         for _ in 0..<2_000 {
-            let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
-                let star = catalogue.values(of: .maker, at: catalogue.index[item.id]!) == ["agent:0"]
-                return (item.id, Float.random(in: 0...1, using: &rng) + (star ? 0.8 : 0))
-            }
+            let cands = candidates(60, rng: &rng, by: .maker) { maker, base in base + (maker == "agent:0" ? 0.8 : 0) }
             let served = engine.apply(policy, to: RerankRequest(candidates: cands, k: 10)).items
             mostInOneList = max(mostInOneList, served.filter { catalogue.values(of: .maker, at: catalogue.index[$0.id]!) == ["agent:0"] }.count)
         }
@@ -210,10 +211,7 @@ struct PolicyEngineTests {
                             exposure: .init(attribute: .makerGender, targets: ["Female": .init(min: 0.3)], tolerance: 0.05))
         var kinds: [Adjustment.Kind: Int] = [:]
         for _ in 0..<1_500 {
-            let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
-                let star = catalogue.values(of: .maker, at: catalogue.index[item.id]!) == ["agent:1"]
-                return (item.id, Float.random(in: 0...1, using: &rng) + (star ? 0.8 : 0))
-            }
+            let cands = candidates(60, rng: &rng, by: .maker) { maker, base in base + (maker == "agent:1" ? 0.8 : 0) }
             for item in engine.apply(policy, to: RerankRequest(candidates: cands, k: 10)).items {
                 let index = catalogue.index[item.id]!
                 for a in item.adjustments {
@@ -238,10 +236,8 @@ struct PolicyEngineTests {
             var loss = 0.0, sureWomen = 0.0, allWomen = 0.0
             for request in 0..<2_000 {
                 let sure = request % 2 == 0
-                let cands = items.shuffled(using: &rng).prefix(60).map { item -> (id: ItemID, score: Float) in
-                    let woman = catalogue.values(of: .makerGender, at: catalogue.index[item.id]!) == ["Female"]
-                    let base = Float.random(in: 0...1, using: &rng)
-                    return (item.id, woman ? (sure ? 0.3 * base : 0.95 * base) : base)
+                let cands = candidates(60, rng: &rng, by: .makerGender) { gender, base in
+                    gender == "Female" ? (sure ? 0.3 * base : 0.95 * base) : base
                 }
                 let score = Dictionary(uniqueKeysWithValues: cands.map { ($0.id, Double($0.score)) })
                 let best = cands.map { Double($0.score) }.sorted(by: >).prefix(10).reduce(0, +)
