@@ -40,12 +40,21 @@ public struct Explainer: Sendable {
                 order.append(k)
             }
         }
-        return order.compactMap { byKey[$0] }.filter { $0.weight > 0 }.sorted { a, b in
-            if a.weight != b.weight { return a.weight > b.weight }
-            if a.kind != b.kind { return a.kind < b.kind }
-            if a.likedItem != b.likedItem { return (a.likedItem?.rawValue ?? "") < (b.likedItem?.rawValue ?? "") }
-            return (a.via?.reference ?? "") < (b.via?.reference ?? "")
-        }
+        return ranked(order.compactMap { byKey[$0] })
+    }
+
+    /// Contributions that already make distinct claims (no two share kind, liked item and via node), strongest first
+    /// in ``aggregate(_:)``'s order, without grouping: what ``aggregate(_:)`` returns for such a list.
+    public static func ranked(_ distinct: [Evidence]) -> [Evidence] {
+        distinct.filter { $0.weight > 0 }.sorted(by: precedes)
+    }
+
+    /// The order of evidence: heavier first; ties by kind, then liked item, then via reference.
+    public static func precedes(_ a: Evidence, _ b: Evidence) -> Bool {
+        if a.weight != b.weight { return a.weight > b.weight }
+        if a.kind != b.kind { return a.kind < b.kind }
+        if a.likedItem != b.likedItem { return (a.likedItem?.rawValue ?? "") < (b.likedItem?.rawValue ?? "") }
+        return (a.via?.reference ?? "") < (b.via?.reference ?? "")
     }
 
     /// The explanation of one recommendation.
@@ -56,9 +65,11 @@ public struct Explainer: Sendable {
     ///   - contributions: additive parts of the item's score.
     ///   - language: BCP 47 tag; falls back to the templates' fallback language.
     ///   - titles: looks up titles of liked items the contributions do not name.
+    ///   - distinct: the contributions already make distinct claims (one per kind, liked item and via node), so
+    ///     they are only ranked, not grouped (same result, without hashing every claim).
     public func explain(_ contributions: [Evidence], language: String = "en",
-                        titles: (ItemID) -> String? = { _ in nil }) -> Explanation {
-        var evidence = Self.aggregate(contributions)
+                        titles: (ItemID) -> String? = { _ in nil }, distinct: Bool = false) -> Explanation {
+        var evidence = distinct ? Self.ranked(contributions) : Self.aggregate(contributions)
         for i in evidence.indices where evidence[i].likedTitle == nil {
             if let id = evidence[i].likedItem { evidence[i].likedTitle = titles(id) ?? id.rawValue }
         }

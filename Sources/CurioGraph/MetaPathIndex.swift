@@ -124,11 +124,20 @@ public struct MetaPathIndex: Sendable {
     /// `cut` removes first hops of `start` (the candidate's links cited as evidence).
     func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = [], counting: Bool = false) -> Halves {
         var out = Halves()
+        halves(c, from: start, backward: backward, cut: cut, counting: counting, into: &out)
+        return out
+    }
+
+    /// ``halves(_:from:backward:cut:counting:)`` written into `out` (emptied first, its storage reused).
+    func halves(_ c: CompiledMetaPath, from start: Int32, backward: Bool, cut: Set<Int32> = [], counting: Bool = false,
+                into out: inout Halves) {
+        out.nodes.removeAll(keepingCapacity: true)
+        out.weights.removeAll(keepingCapacity: true)
         if c.length == 1 {
             // One step (most catalogue meta-paths): the start's neighbours, without recursion.
             let step = c.steps[0]
             let lo = Int(step.fwdOffsets[Int(start)]), hi = Int(step.fwdOffsets[Int(start) + 1])
-            guard hi > lo else { return out }
+            guard hi > lo else { return }
             let forwardW = 1 / Double(hi - lo)
             out.nodes.reserveCapacity(hi - lo)
             out.weights.reserveCapacity(hi - lo)
@@ -138,11 +147,10 @@ public struct MetaPathIndex: Sendable {
                 out.nodes.append(v)
                 out.weights.append(counting ? 1 : (backward ? 1 / Double(step.bwdDegree(Int(v))) : forwardW))
             }
-            return out
+            return
         }
         var path = [Int32](repeating: 0, count: c.length)
         visit(c, 0, start, 1, backward: backward, cut: cut, counting: counting, path: &path, out: &out)
-        return out
     }
 
     /// One step of ``halves(_:from:backward:cut:counting:)`` (a method with `inout` state rather than a capturing
@@ -196,19 +204,24 @@ public struct MetaPathIndex: Sendable {
     func pairParts(_ hh: HistoryHalves, candidate j: Int32, skipping: Int32? = nil, excludingVisitor: Int32? = nil,
                    cut: Set<Int32> = [], paths: Set<Int>? = nil, counting: Bool = false) -> [PairPart] {
         var parts: [PairPart] = []
+        // Scratch shared by all paths (emptied, not reallocated, for each).
+        var b = Halves()
+        var byMiddle: [Int32: [Int]] = [:]
+        var order: [Int32] = []
+        var sums: [Double] = []
+        var slots: [Int32: Int] = [:]
         for (p, c) in compiled.enumerated() where paths?.contains(p) ?? true {
             let L = c.length
-            let b = halves(c, from: j, backward: true, cut: cut, counting: counting)
+            halves(c, from: j, backward: true, cut: cut, counting: counting, into: &b)
             guard b.count > 0 else { continue }
             // The candidate's instances by middle node: a dictionary only when there are many (a scan is cheaper).
-            var byMiddle: [Int32: [Int]] = [:]
             let scan = b.count <= 32
-            if !scan { for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) } }
+            if !scan {
+                byMiddle.removeAll(keepingCapacity: true)
+                for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) }
+            }
             let checkVisitor = c.path.usesVisitors ? excludingVisitor : nil
             // Middle nodes in order of first appearance with their sums (a linear search while there are few).
-            var order: [Int32] = []
-            var sums: [Double] = []
-            var slots: [Int32: Int] = [:]
             let rows = hh.halves[p]
             for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {
                 let f = rows[hPos]

@@ -58,7 +58,7 @@ struct RecommendationRoutes: Sendable {
             try curio.recommend(RecommendationRequest(visitor: VisitorID(visitor), k: k, excludeSeen: excludeSeen, policy: policy,
                                                       maker: maker, subject: subject, model: model))
         }
-        return HTTPResponse.json(try APIJSON.encoder.encode(list))
+        return HTTPResponse.json(list.jsonBody())
     }
 
     func similar(_ request: HTTPRequest) throws -> HTTPResponse {

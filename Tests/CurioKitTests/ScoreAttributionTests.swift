@@ -1,5 +1,6 @@
 import CurioCore
 import CurioGraph
+import CurioMath
 import CurioRecommend
 import Foundation
 import Testing
@@ -94,6 +95,40 @@ struct CitedEvidenceTests {
             let whole = explainer.explain(evidence, language: "en")
             let cited = explainer.explain(ExplanationComposer.cited(evidence, explainer: explainer), language: "en")
             #expect(cited == whole, "round \(round)")
+            let ranked = explainer.explain(ExplanationComposer.cited(evidence, explainer: explainer), language: "en", distinct: true)
+            #expect(ranked == whole, "round \(round)")
+        }
+    }
+
+    @Test func evidenceChosenOnGraphLinksIsTheCitedPartOfAllTheEvidence() {
+        // A small catalogue where items share makers, subjects, media and decades in overlapping ways.
+        let agents = (0..<4).map { Agent(id: AgentID("a\($0)"), name: "Artist \($0)") }
+        let items = (0..<24).map { i in
+            Item(id: ItemID("I\(i)"), source: "test", title: "Work \(i)",
+                 makers: [MakerCredit(agent: agents[i % 4].id, name: agents[i % 4].name)],
+                 date: DateRange(text: "\(1800 + i % 3 * 10)", startYear: 1800 + i % 3 * 10, endYear: 1800 + i % 3 * 10),
+                 medium: ["Oil paint on canvas", "Watercolour on paper"][i % 2],
+                 subjects: [ConceptID("s\(i % 5)"), ConceptID("s\((i + 2) % 7)")])
+        }
+        let graph = KnowledgeGraph.build(items: items, agents: agents, concepts: [])
+        let composer = ExplanationComposer(titles: { "Title of \($0.rawValue)" },
+                                           typing: MetaPathRecommender(index: MetaPathIndex(graph: graph, metaPaths: MetaPath.catalogue)))
+        var random = SeededRandom(seed: 3)
+        for round in 0..<60 {
+            let item = items[round % items.count].id
+            // Some attributed objects are outside the graph: they keep the model's own kind.
+            let objects = (0..<Int.random(in: 1...6, using: &random)).map { _ in
+                Int.random(in: 0..<10, using: &random) == 0 ? ItemID("outside-\(round)") : items[Int.random(in: 0..<items.count, using: &random)].id
+            }
+            let history = Array(Set(objects)).sorted()
+            let attributions = history.map { (item: $0, drop: Double(Int.random(in: 0...4, using: &random)) / 4) }
+            let typed = composer.typed([item], history: history)[0]
+            let all = composer.evidence(typed: typed, attributions: attributions, fallback: .coVisitation)
+            let chosen = composer.citedEvidence(typed: typed, attributions: attributions, fallback: .coVisitation)
+            #expect(Explainer.ranked(chosen) == Explainer.ranked(ExplanationComposer.cited(all, explainer: composer.explainer)),
+                    "round \(round)")
+            #expect(composer.explain(chosen, adjustments: [], popular: false, distinct: true)
+                    == composer.explain(all, adjustments: [], popular: false), "round \(round)")
         }
     }
 }

@@ -59,21 +59,75 @@ struct ExplanationComposer: Sendable {
     /// Evidence for one item from the model's attributions by visitor's object (ids and drops, any scale), typed by
     /// the item's graph links (`typed`, from ``typed(_:history:)``).
     func evidence(typed: [MetaPathLink], attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
-        let total = attributions.reduce(0) { $0 + max(0, $1.drop) }
-        guard total > 0 else { return [] }
         var out: [Evidence] = []
-        for a in attributions where a.drop > 0 {
-            let share = a.drop / total
-            let node = typing.node(of: a.item)
-            let parts = node.map { n in ordered(typed.filter { $0.liked == n }) } ?? []
-            let mass = parts.reduce(0) { $0 + $1.weight }
-            if mass > 0 {
-                for p in parts { out.append(typing.evidence(p, weight: share * p.weight / mass)) }
-            } else {
-                out.append(Evidence(kind: fallback, likedItem: a.item, likedTitle: titles(a.item), weight: share))
-            }
+        forEachShare(typed: typed, attributions: attributions, ordered: true) { share in
+            out.append(written(share, attributions: attributions, fallback: fallback))
         }
         return out
+    }
+
+    /// The part of ``evidence(typed:attributions:fallback:)`` the explainer can cite (what ``cited(_:explainer:)``
+    /// keeps of it), choosing on the graph's integer links and writing out only the chosen pieces.
+    func citedEvidence(typed: [MetaPathLink], attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> [Evidence] {
+        var shares: [Share] = []
+        forEachShare(typed: typed, attributions: attributions, ordered: false) { shares.append($0) }
+        guard shares.count > explainer.maxEvidence else {
+            return shares.map { written($0, attributions: attributions, fallback: fallback) }
+        }
+        func kind(_ s: Share) -> EvidenceKind { s.link?.kind ?? fallback }
+        // Explainer.precedes on the unwritten pieces: strings are read only to break exact ties.
+        shares.sort { a, b in
+            if a.weight != b.weight { return a.weight > b.weight }
+            if kind(a) != kind(b) { return kind(a) < kind(b) }
+            if a.owner != b.owner { return attributions[a.owner].item.rawValue < attributions[b.owner].item.rawValue }
+            return (a.link.flatMap(typing.viaReference) ?? "") < (b.link.flatMap(typing.viaReference) ?? "")
+        }
+        guard let top = shares.first else { return [] }
+        var out: [Evidence] = []
+        var kinds = Set<EvidenceKind>()
+        for (n, e) in shares.enumerated() {
+            let phrase = e.owner == top.owner && kinds.count < explainer.maxPhrases
+            if phrase { kinds.insert(kind(e)) }
+            if n < explainer.maxEvidence || phrase { out.append(written(e, attributions: attributions, fallback: fallback)) }
+            if n >= explainer.maxEvidence && kinds.count >= explainer.maxPhrases { break }
+        }
+        return out
+    }
+
+    /// One piece of evidence before it is written out: a graph link (or, when the object has none, the model's own
+    /// kind) for the visitor's object `attributions[owner]`, with its share of the explained score.
+    private struct Share {
+        var owner: Int
+        var link: MetaPathLink?
+        var weight: Double
+    }
+
+    /// Splits each attribution's share of the total drop over the item's links to that object, in proportion to
+    /// their walk mass (the object's links in ``ordered(_:)`` order when `ordered`); an object with no link keeps
+    /// its whole share as one piece of the model's kind. Pieces with no positive weight are left out.
+    private func forEachShare(typed: [MetaPathLink], attributions: [(item: ItemID, drop: Double)], ordered sorting: Bool,
+                              _ body: (Share) -> Void) {
+        let total = attributions.reduce(0) { $0 + max(0, $1.drop) }
+        guard total > 0 else { return }
+        for (owner, a) in attributions.enumerated() where a.drop > 0 {
+            let share = a.drop / total
+            let node = typing.node(of: a.item)
+            var mass = 0.0
+            if let n = node { for l in typed where l.liked == n && l.weight > 0 { mass += l.weight } }
+            guard mass > 0, let n = node else {
+                body(Share(owner: owner, link: nil, weight: share))
+                continue
+            }
+            let parts = sorting ? ordered(typed.filter { $0.liked == n }) : typed.filter { $0.liked == n && $0.weight > 0 }
+            for p in parts { body(Share(owner: owner, link: p, weight: share * p.weight / mass)) }
+        }
+    }
+
+    /// A piece of evidence written out with its strings (ids, titles, node references and labels).
+    private func written(_ s: Share, attributions: [(item: ItemID, drop: Double)], fallback: EvidenceKind) -> Evidence {
+        if let link = s.link { return typing.evidence(link, weight: s.weight) }
+        let item = attributions[s.owner].item
+        return Evidence(kind: fallback, likedItem: item, likedTitle: titles(item), weight: s.weight)
     }
 
     /// Graph links rescaled to shares of their sum, as evidence.
@@ -98,12 +152,7 @@ struct ExplanationComposer: Sendable {
     /// sorting every link.
     static func cited(_ evidence: [Evidence], explainer: Explainer) -> [Evidence] {
         guard evidence.count > explainer.maxEvidence else { return evidence }
-        let sorted = evidence.filter { $0.weight > 0 }.sorted { a, b in
-            if a.weight != b.weight { return a.weight > b.weight }
-            if a.kind != b.kind { return a.kind < b.kind }
-            if a.likedItem != b.likedItem { return (a.likedItem?.rawValue ?? "") < (b.likedItem?.rawValue ?? "") }
-            return (a.via?.reference ?? "") < (b.via?.reference ?? "")
-        }
+        let sorted = Explainer.ranked(evidence)
         guard let top = sorted.first else { return [] }
         var out: [Evidence] = []
         var kinds = Set<EvidenceKind>()
@@ -122,7 +171,7 @@ struct ExplanationComposer: Sendable {
     func explain(_ evidence: [Evidence], adjustments: [Adjustment], popular: Bool,
                  distinct: Bool = false) -> (because: [BecauseEvidence], sentence: String) {
         let explanation = explainer.explain(distinct ? Self.cited(evidence, explainer: explainer) : evidence, language: "en",
-                                            titles: titles)
+                                            titles: titles, distinct: distinct)
         var because = explanation.because.map(BecauseEvidence.init)
         var sentence = explanation.sentence
         if !evidence.isEmpty, evidence.allSatisfy({ $0.kind == .popularity }) { sentence = "Popular with visitors to the collection" }

@@ -456,12 +456,26 @@ public final class RecommendationService: @unchecked Sendable {
         let snapshot = s.snapshot
         let ids = positions.map { snapshot.items[$0].id }
         let historyIDs = history.entries.map { snapshot.items[$0.item].id }
-        let typed = s.composer.typed(ids, history: historyIDs)
-        let attributions = attribution.attribute(model: snapshot.contentModel, history: history.entries, base: base, items: positions,
-                                                 priority: priority(typed, history: historyIDs, composer: s.composer) { snapshot.index[$0] })
+        var allTyped: [[MetaPathLink]]?
+        let attributions = attribution.attribute(
+            scoring: snapshot.contentModel.leaveOneOutScoring(forHistory: history.entries, scores: base), history: history.entries,
+            items: positions, priority: {
+                let t = s.composer.typed(ids, history: historyIDs)
+                allTyped = t
+                return priority(t, history: historyIDs, composer: s.composer) { snapshot.index[$0] }
+            })
+        let typed = allTyped ?? s.composer.typed(ids, history: Self.cited(attributions) { snapshot.items[$0].id })
         return zip(typed, attributions).map { links, a in
-            s.composer.evidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
+            s.composer.citedEvidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
         }
+    }
+
+    /// The distinct history objects the attributions cite (as ids), in first-cited order.
+    static func cited(_ attributions: [[(item: Int, drop: Double)]], id: (Int) -> ItemID) -> [ItemID] {
+        var seen = Set<Int>()
+        var out: [ItemID] = []
+        for row in attributions { for a in row where seen.insert(a.item).inserted { out.append(id(a.item)) } }
+        return out
     }
 
     /// Link priorities by model index, only needed when the history is longer than the attribution limit.
@@ -489,11 +503,18 @@ public final class RecommendationService: @unchecked Sendable {
         } else if !inModel.isEmpty {
             let ids = m.model.itemIDs
             let historyIDs = h.entries.map { ids[$0.item] }
-            let typed = s.composer.typed(inModel.map { ids[$0.j] }, history: historyIDs)
-            let a = attribution.attribute(scoring: scoring, history: h.entries, items: inModel.map(\.j),
-                                          priority: priority(typed, history: historyIDs, composer: s.composer) { m.itemIndex[$0] })
+            let items = inModel.map { ids[$0.j] }
+            // Typing walks the graph from every object it is given: only the cited objects are typed, unless the
+            // attribution needs the whole history's links to choose which objects to leave out.
+            var allTyped: [[MetaPathLink]]?
+            let a = attribution.attribute(scoring: scoring, history: h.entries, items: inModel.map(\.j), priority: {
+                let t = s.composer.typed(items, history: historyIDs)
+                allTyped = t
+                return priority(t, history: historyIDs, composer: s.composer) { m.itemIndex[$0] }
+            })
+            let typed = allTyped ?? s.composer.typed(items, history: Self.cited(a) { ids[$0] })
             for (k, pair) in inModel.enumerated() {
-                out[pair.n] = s.composer.evidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
+                out[pair.n] = s.composer.citedEvidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
                                                   fallback: m.fallbackKind)
             }
         }

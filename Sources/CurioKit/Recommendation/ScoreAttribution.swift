@@ -9,9 +9,9 @@ import Foundation
 /// score falls when the visitor had not engaged with `i`. This is what any model's `because` rests on, whatever
 /// the model (factor models fold the shorter history in again; history-additive models give their exact terms).
 /// At most `limit` objects are tried — first those a ``CurioRecommend/HistoryAdditive`` model names as carrying the
-/// items' scores, then those with the highest `priority` (the caller's guess of what connects them to the items,
-/// e.g. knowledge-graph links), then the most recent — and up to `limit` more while some item has no positive
-/// attribution yet.
+/// items' scores, then (for models without terms) those with the highest `priority` (the caller's guess of what
+/// connects them to the items, e.g. knowledge-graph links), then the most recent — and up to `limit` more while
+/// some item has no positive attribution yet.
 public struct ScoreAttribution: Sendable {
     /// How many of the most recent history objects are left out in turn (each costs one scoring).
     public var limit: Int
@@ -32,6 +32,15 @@ public struct ScoreAttribution: Sendable {
     /// - Parameter priority: history objects (model indices) to try first, by decreasing value.
     public func attribute(scoring: any LeaveOneOutScoring, history: [HistoryEntry], items: [Int],
                           priority: [Int: Double] = [:]) -> [[(item: Int, drop: Double)]] {
+        attribute(scoring: scoring, history: history, items: items, priority: { priority })
+    }
+
+    /// Attributions for `items` (model indices), asking for the caller's `priority` only when it can matter: the
+    /// history has more distinct objects than `limit` and the model names no terms (a ``CurioRecommend/HistoryAdditive``
+    /// model's terms already say which objects carry the scores, so the guess — typically a walk over the knowledge
+    /// graph for every history object — is not computed at all).
+    public func attribute(scoring: any LeaveOneOutScoring, history: [HistoryEntry], items: [Int],
+                          priority: () -> [Int: Double]) -> [[(item: Int, drop: Double)]] {
         let base = scoring.scores(of: items)
         var distinct: [Int] = []
         var order: [Int] = []
@@ -47,6 +56,7 @@ public struct ScoreAttribution: Sendable {
         // A history-additive model says which objects carry each item's score: those are tried first.
         let terms = scoring.historyTerms(items: items)
         let lead = terms.map(Self.leadership) ?? [:]
+        let priority = terms == nil && distinct.count > limit ? priority() : [:]
         order.sort { a, b in
             let la = lead[a] ?? 0, lb = lead[b] ?? 0
             if la != lb { return la > lb }
