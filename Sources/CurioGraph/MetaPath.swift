@@ -168,16 +168,25 @@ final class StepMatrix: Sendable {
 }
 
 /// A meta-path compiled against one graph (and interaction graph).
-struct CompiledMetaPath: Sendable {
+///
+/// A class, so that the walks (which take one per path, per candidate) hold it with one reference count rather
+/// than copying the path's name, steps and flags each time.
+final class CompiledMetaPath: Sendable {
     let path: MetaPath
     let steps: [StepMatrix]
     /// Whether half position `p` must differ between the two halves, for p in 0...steps.count.
     let isDistinct: [Bool]
     let firstDistinct: Int
+    /// The path's evidence kind and whether it walks through visitors (``MetaPath/usesVisitors`` compares every
+    /// step), read once here.
+    let evidence: EvidenceKind
+    let usesVisitors: Bool
 
     init(path: MetaPath, steps: [StepMatrix]) {
         self.path = path
         self.steps = steps
+        evidence = path.evidence
+        usesVisitors = path.usesVisitors
         var d = [Bool](repeating: false, count: steps.count + 1)
         for p in path.distinctPositions where p > 0 && p < steps.count { d[p] = true }
         isDistinct = d

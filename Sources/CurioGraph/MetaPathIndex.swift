@@ -220,7 +220,7 @@ public struct MetaPathIndex: Sendable {
                 byMiddle.removeAll(keepingCapacity: true)
                 for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) }
             }
-            let checkVisitor = c.path.usesVisitors ? excludingVisitor : nil
+            let checkVisitor = c.usesVisitors ? excludingVisitor : nil
             // Middle nodes in order of first appearance with their sums (a linear search while there are few).
             let rows = hh.halves[p]
             for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {

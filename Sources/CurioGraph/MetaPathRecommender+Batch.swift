@@ -12,7 +12,7 @@ extension MetaPathRecommender {
             return index.pairParts(hh, candidate: j.rawValue).compactMap { part in
                 let w = weights[part.path] * part.value
                 guard w > 0 else { return nil }
-                let path = index.metaPaths[part.path]
+                let path = index.compiled[part.path]
                 let liked = NodeIndex(part.liked)
                 let via: EvidenceNode? = path.usesVisitors ? nil
                     : EvidenceNode(reference: g.reference(of: NodeIndex(part.middle)), label: g.label(of: NodeIndex(part.middle)))
@@ -60,18 +60,19 @@ extension MetaPathRecommender {
             for part in index.pairParts(hh, candidate: j.rawValue) {
                 let w = weights[part.path] * part.value
                 guard w > 0 else { continue }
-                let path = index.metaPaths[part.path]
+                let path = index.compiled[part.path]
+                let kind = path.evidence
                 let via: Int32 = path.usesVisitors ? -1 : part.middle
-                let key = path.evidence.order << 58 | Int(UInt32(bitPattern: part.liked)) << 29 ^ Int(via)
-                func same(_ l: MetaPathLink) -> Bool { l.kind == path.evidence && l.liked == part.liked && l.via == via }
+                let key = kind.order << 58 | Int(UInt32(bitPattern: part.liked)) << 29 ^ Int(via)
+                func same(_ l: MetaPathLink) -> Bool { l.kind == kind && l.liked == part.liked && l.via == via }
                 if let s = slots[key] {
                     // A packed key shared by two links (rare) falls back to a search.
                     if same(out[s]) { out[s].weight += w } else if let t = out.firstIndex(where: same) { out[t].weight += w } else {
-                        out.append(MetaPathLink(kind: path.evidence, liked: part.liked, via: via, weight: w))
+                        out.append(MetaPathLink(kind: kind, liked: part.liked, via: via, weight: w))
                     }
                 } else {
                     slots[key] = out.count
-                    out.append(MetaPathLink(kind: path.evidence, liked: part.liked, via: via, weight: w))
+                    out.append(MetaPathLink(kind: kind, liked: part.liked, via: via, weight: w))
                 }
             }
             return out

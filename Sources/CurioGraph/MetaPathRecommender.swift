@@ -231,7 +231,7 @@ public struct MetaPathRecommender: Sendable {
         return index.pairParts(hh, candidate: j.rawValue).compactMap { part in
             let w = weights[part.path] * part.value
             guard w > 0 else { return nil }
-            let path = index.metaPaths[part.path]
+            let path = index.compiled[part.path]
             let liked = NodeIndex(part.liked)
             let via: EvidenceNode? = path.usesVisitors ? nil
                 : EvidenceNode(reference: g.reference(of: NodeIndex(part.middle)), label: g.label(of: NodeIndex(part.middle)))
@@ -263,7 +263,7 @@ public struct MetaPathRecommender: Sendable {
               let hPos = hh.items.firstIndex(where: { $0.node == liked }) else { return [] }
         let middle: Int32? = evidence.via.flatMap { try? g.resolve($0.reference) }?.rawValue
         var cut = Set<Int32>()
-        for (p, c) in index.compiled.enumerated() where c.path.evidence == evidence.kind {
+        for (p, c) in index.compiled.enumerated() where c.evidence == evidence.kind {
             let L = c.length
             let f = hh.halves[p][hPos]
             let b = index.halves(c, from: j, backward: true)

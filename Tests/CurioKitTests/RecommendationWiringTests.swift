@@ -1,6 +1,7 @@
 import CurioCore
 @testable import CurioKit
 import CurioPolicy
+import CurioRecommend
 import Foundation
 import Testing
 
@@ -50,6 +51,28 @@ import Testing
         // Seen objects are left out unless asked for.
         #expect(!after.items.contains { ["W0005", "W0013", "W0000"].contains($0.id) })
         #expect(try db.curio.trainedModels().versions.count == 1)
+    }
+
+    @Test func aHistoryMappedOntoTheModelIsTheHistoryReadWithTheModelsIndex() throws {
+        let db = try SyntheticMuseum.Database(simulate: 150)
+        _ = try db.curio.train(TrainingOptions(model: "hybrid", seed: 2))
+        // Same-time events on several objects, a skip and repeated views: order, seen set and weights all matter.
+        try db.record("v-map", .view, [4, 9, 4, 17])
+        try db.record("v-map", .like, [9, 30, 2], start: 1_710_000_000)
+        try db.record("v-map", .skip, [11], start: 1_710_050_000)
+        let service = try db.curio.recommendations()
+        let state = try service.current()
+        let served = try #require(try state.model(nil, directory: service.models))
+        #expect(served.coversModel)
+        let events = try db.curio.store.events(visitor: "v-map")
+        var builder = InteractionBuilder()
+        builder.now = Date(timeIntervalSince1970: 1_720_000_000)
+        let snapshotHistory = builder.history(events: events, itemIndex: state.snapshot.index)
+        let direct = builder.history(events: events, itemIndex: served.itemIndex)
+        let mapped = served.history(from: snapshotHistory)
+        #expect(mapped.entries == direct.entries)
+        #expect(mapped.seen == direct.seen)
+        #expect(mapped.entries.count == 5 && mapped.seen.count == 6)
     }
 
     @Test func coldVisitorsGetContentAndNewcomersThePopularList() throws {

@@ -242,7 +242,7 @@ public final class RecommendationService: @unchecked Sendable {
                 if candidates.count == candidateCount { break }
             }
         } else if let m = served, distinct > 1 || request.model != nil {
-            let h = builder.history(events: events, itemIndex: m.itemIndex)
+            let h = m.coversModel ? m.history(from: history) : builder.history(events: events, itemIndex: m.itemIndex)
             modelHistory = h
             // Scored once: the explanations leave objects out of this same scoring.
             let scoring = m.model.leaveOneOutScoring(forHistory: h.entries, scores: nil)

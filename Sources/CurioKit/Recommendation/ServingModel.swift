@@ -17,6 +17,9 @@ struct ServingModel: Sendable {
     let itemIndex: [ItemID: Int]
     /// The kind of evidence the model's attribution stands for when the graph has no link to show.
     let fallbackKind: EvidenceKind
+    /// Whether every item of the model is still in the collection, so that a visitor's history in snapshot
+    /// positions maps onto the model's columns without reading the events again (``history(from:)``).
+    let coversModel: Bool
 
     var name: String { model.name }
 
@@ -39,6 +42,22 @@ struct ServingModel: Sendable {
         self.fromSnapshot = fromSnapshot
         newItems = fromSnapshot.indices.filter { fromSnapshot[$0] < 0 }.map { Int32($0) }
         fallbackKind = Self.fallbackKind(of: model.name)
+        coversModel = !toSnapshot.contains(-1)
+    }
+
+    /// A visitor's history (built over the snapshot) in the model's columns: what ``CurioRecommend/InteractionBuilder``
+    /// builds from the same events with the model's index, when ``coversModel`` holds (events on items the model has
+    /// never seen are left out; entries keep their `(time, item)` order).
+    func history(from snapshotHistory: VisitorHistory) -> VisitorHistory {
+        var entries: [HistoryEntry] = []
+        entries.reserveCapacity(snapshotHistory.entries.count)
+        for e in snapshotHistory.entries where e.item >= 0 && e.item < fromSnapshot.count && fromSnapshot[e.item] >= 0 {
+            entries.append(HistoryEntry(item: Int(fromSnapshot[e.item]), weight: e.weight, time: e.time))
+        }
+        entries.sort { ($0.time, $0.item) < ($1.time, $1.item) }
+        var seen = Set<Int>(minimumCapacity: snapshotHistory.seen.count)
+        for p in snapshotHistory.seen where p >= 0 && p < fromSnapshot.count && fromSnapshot[p] >= 0 { seen.insert(Int(fromSnapshot[p])) }
+        return VisitorHistory(entries: entries, seen: seen, report: snapshotHistory.report)
     }
 
     static func fallbackKind(of name: String) -> EvidenceKind {
