@@ -118,6 +118,8 @@ http_run() {  # cache seconds → RESULT line (one server per run)
     curl -sf "http://127.0.0.1:$port/v1/visitors/warm-up/recommendations?k=1" >/dev/null 2>&1 && break
     sleep 0.5
   done
+  # One real visitor loads the serving model (a minute on a busy machine) before wrk's clock starts.
+  curl -sf -m 600 "http://127.0.0.1:$port/v1/visitors/$(head -1 "$WORK/visitors.txt")/recommendations?k=10" >/dev/null
   wrk -t1 -c"$CONNECTIONS" -d5s -s Benchmarks/policy_visitors.lua "http://127.0.0.1:$port" >/dev/null
   echo "policy: wrk $DURATION, list cache ${1} s, $(uptime | sed 's/.*load average/load average/')" >&2
   wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s Benchmarks/policy_visitors.lua "http://127.0.0.1:$port" | grep '^RESULT'

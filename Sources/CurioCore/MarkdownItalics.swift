@@ -4,7 +4,8 @@
 public enum MarkdownItalics {
     /// `title` with its own asterisks escaped, to place inside an italic span.
     public static func escaped(_ title: String) -> String {
-        title.contains("*") ? title.replacingOccurrences(of: "*", with: "\\*") : title
+        // A byte test first: most titles have no asterisk, and `String.contains(_:)` goes through a Foundation search.
+        title.utf8.contains(UInt8(ascii: "*")) ? title.replacingOccurrences(of: "*", with: "\\*") : title
     }
 
     /// `title` in italics, with its own asterisks escaped.

@@ -2,75 +2,132 @@ extension TopK {
     /// The `k` largest finite entries (NaN and −∞ skipped), best first, ties broken by the lower index.
     ///
     /// Same result as ``select(_:k:isExcluded:)`` without an exclusion closure, but built for serving (mark excluded
-    /// items −∞ first): once `k` entries are held, blocks of sixteen scores none of which beats the current k-th best
-    /// are passed over with one vector comparison, and an entry that does beat it replaces the worst in a bounded
-    /// min-heap (O(log k)), so the scan runs at memory speed even for k in the hundreds.
+    /// items −∞ first) over a whole catalogue, whatever the order of the scores:
+    /// 1. the maximum of every block of sixteen scores (one vector pass);
+    /// 2. the k-th largest block maximum `T` (a selection over n/16 values): at least `k` blocks reach `T`, so at least
+    ///    `k` entries are ≥ `T` and every entry of the answer is;
+    /// 3. the entries ≥ `T` of the blocks that reach it (typically a few hundred), selected and sorted.
+    ///
+    /// A bounded heap over every entry costs O(log k) per entry that beats the running k-th best, and when the best
+    /// scores sit late in the array (a catalogue ordered by accession number, recent works most visited) that is
+    /// most of them.
     public static func largest(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [(index: Int, score: Float)] {
         guard k > 0, let base = scores.baseAddress else { return [] }
         let n = scores.count
-        // Min-heap of the best entries so far, the worst at the root. Entries arrive in index order, so a later entry
-        // with an equal score is worse than every kept one: only strictly greater scores enter.
-        var heap: [(index: Int, score: Float)] = []
-        heap.reserveCapacity(min(k, n))
-        func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
-            a.score < b.score || (a.score == b.score && a.index > b.index)
-        }
-        func siftDown(_ start: Int) {
-            var i = start
-            let count = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < count, worse(heap[l], heap[m]) { m = l }
-                if r < count, worse(heap[r], heap[m]) { m = r }
-                if m == i { return }
-                heap.swapAt(i, m)
-                i = m
+        let blocks = n / 16
+        // Small inputs, or too few blocks to bound anything: the heap over every entry.
+        guard blocks > k else { return heapLargest(scores, k: k) }
+        let raw = UnsafeRawPointer(base)
+        var maxima = [Float](repeating: -.infinity, count: blocks)
+        maxima.withUnsafeMutableBufferPointer { m in
+            for b in 0..<blocks {
+                let v = raw.loadUnaligned(fromByteOffset: b * 16 * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
+                // Compare-and-replace ignores NaN (every comparison with it is false).
+                var top = SIMD16<Float>(repeating: -.infinity)
+                top.replace(with: v, where: v .> top)
+                m[b] = top.max()
             }
         }
-        func push(_ i: Int, _ s: Float) {
-            heap.append((i, s))
-            var c = heap.count - 1
-            while c > 0 {
-                let p = (c - 1) / 2
-                guard worse(heap[c], heap[p]) else { break }
-                heap.swapAt(c, p)
-                c = p
-            }
+        // The k-th largest block maximum (the tail of fewer than 16 entries is scanned whole below).
+        var sample = maxima
+        let threshold = sample.withUnsafeMutableBufferPointer { kthLargest($0, k) }
+        guard threshold > -Float.infinity else { return heapLargest(scores, k: k) }
+        var kept: [(index: Int, score: Float)] = []
+        kept.reserveCapacity(4 * k)
+        for b in 0..<blocks where maxima[b] >= threshold {
+            for i in (b * 16)..<(b * 16 + 16) where base[i] >= threshold { kept.append((i, base[i])) }
         }
-        var i = 0
-        // Fill phase: the first k entries that are neither NaN nor −∞.
-        while i < n && heap.count < k {
-            let s = base[i]
-            if s > -Float.infinity { push(i, s) }
-            i += 1
-        }
-        if heap.count == k {
-            var threshold = heap[0].score
-            func offer(_ j: Int, _ s: Float) {
-                guard s > threshold else { return }
-                heap[0] = (j, s)
-                siftDown(0)
-                threshold = heap[0].score
-            }
-            let raw = UnsafeRawPointer(base)
-            while i + 16 <= n {
-                let block = raw.loadUnaligned(fromByteOffset: i * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
-                if any(block .> SIMD16<Float>(repeating: threshold)) {
-                    for lane in 0..<16 { offer(i + lane, block[lane]) }
-                }
-                i += 16
-            }
-            while i < n {
-                offer(i, base[i])
-                i += 1
-            }
-        }
-        return heap.sorted { worse($1, $0) }
+        for i in (blocks * 16)..<n where base[i] >= threshold { kept.append((i, base[i])) }
+        // Best first, ties by the lower index: the k best to the front, then sorted.
+        kept.withUnsafeMutableBufferPointer { partition(best: $0, k) }
+        var top = Array(kept.prefix(k))
+        top.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        return top
     }
 
     /// Convenience over an array.
     public static func largest(_ scores: [Float], k: Int) -> [(index: Int, score: Float)] {
         scores.withUnsafeBufferPointer { largest($0, k: k) }
+    }
+
+    /// The bounded-heap selection over every entry (same contract as ``largest(_:k:)``).
+    static func heapLargest(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [(index: Int, score: Float)] {
+        var heap: [(index: Int, score: Float)] = []
+        heap.reserveCapacity(min(k, scores.count))
+        // The worst kept entry at the root. Entries arrive in index order, so a later one with an equal score is worse
+        // than every kept one: only strictly greater scores enter once the heap is full.
+        func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
+            a.score < b.score || (a.score == b.score && a.index > b.index)
+        }
+        for i in 0..<scores.count {
+            let s = scores[i]
+            guard s > -Float.infinity else { continue }
+            if heap.count < k {
+                heap.append((i, s))
+                var c = heap.count - 1
+                while c > 0 {
+                    let p = (c - 1) / 2
+                    guard worse(heap[c], heap[p]) else { break }
+                    heap.swapAt(c, p)
+                    c = p
+                }
+            } else if s > heap[0].score {
+                heap[0] = (i, s)
+                var i = 0
+                while true {
+                    let l = 2 * i + 1, r = l + 1
+                    var m = i
+                    if l < k, worse(heap[l], heap[m]) { m = l }
+                    if r < k, worse(heap[r], heap[m]) { m = r }
+                    if m == i { break }
+                    heap.swapAt(i, m)
+                    i = m
+                }
+            }
+        }
+        return heap.sorted { worse($1, $0) }
+    }
+
+    /// The k-th largest value of `v` (1-based; NaN-free input assumed, −∞ allowed); reorders `v`.
+    static func kthLargest(_ v: UnsafeMutableBufferPointer<Float>, _ k: Int) -> Float {
+        var lo = 0, hi = v.count - 1
+        let target = k - 1
+        while lo < hi {
+            // Median of three as the pivot, then a three-way partition (equal values are common: many −∞).
+            let mid = lo + (hi - lo) / 2
+            let a = v[lo], b = v[mid], c = v[hi]
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var lt = lo, i = lo, gt = hi
+            while i <= gt {
+                if v[i] > pivot { v.swapAt(lt, i); lt += 1; i += 1 } else if v[i] < pivot { v.swapAt(i, gt); gt -= 1 } else { i += 1 }
+            }
+            if target < lt { hi = lt - 1 } else if target > gt { lo = gt + 1 } else { return pivot }
+        }
+        return v[target]
+    }
+
+    /// Moves the `k` best entries (score descending, ties by lower index) of `v` to its front, in no order.
+    static func partition(best v: UnsafeMutableBufferPointer<(index: Int, score: Float)>, _ k: Int) {
+        guard k < v.count else { return }
+        func better(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
+            a.score > b.score || (a.score == b.score && a.index < b.index)
+        }
+        var lo = 0, hi = v.count - 1
+        let target = k - 1
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            // Median of three by the total order (indices are distinct, so no two entries are equal).
+            if better(v[mid], v[lo]) { v.swapAt(mid, lo) }
+            if better(v[hi], v[lo]) { v.swapAt(hi, lo) }
+            if better(v[hi], v[mid]) { v.swapAt(hi, mid) }
+            let pivot = v[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while better(v[i], pivot) { i += 1 }
+                while better(pivot, v[j]) { j -= 1 }
+                if i <= j { v.swapAt(i, j); i += 1; j -= 1 }
+            }
+            if target <= j { hi = j } else if target >= i { lo = i } else { return }
+        }
     }
 }

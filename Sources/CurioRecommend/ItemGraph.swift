@@ -30,9 +30,20 @@ public struct ItemGraph: Sendable, Equatable {
     /// `Σ_j v_j · row(j)` for a dense vector `v` of item scores (one propagation step over the graph).
     public func propagate(_ v: [Float]) -> [Float] {
         var out = [Float](repeating: 0, count: weights.columns)
+        let n = min(v.count, weights.rows)
         out.withUnsafeMutableBufferPointer { o in
-            for j in 0..<min(v.count, weights.rows) where v[j] != 0 {
-                weights.accumulateRow(j, weight: v[j], into: o.baseAddress!)
+            v.withUnsafeBufferPointer { vb in
+                guard let x = vb.baseAddress, let y = o.baseAddress else { return }
+                // `v` is mostly zeros (a history's neighbours): blocks of eight zeros are passed over at once.
+                let raw = UnsafeRawPointer(x)
+                var j = 0
+                while j + 8 <= n {
+                    if any(raw.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self) .!= SIMD8<Float>()) {
+                        for q in j..<(j + 8) where x[q] != 0 { weights.accumulateRow(q, weight: x[q], into: y) }
+                    }
+                    j += 8
+                }
+                for q in j..<n where x[q] != 0 { weights.accumulateRow(q, weight: x[q], into: y) }
             }
         }
         return out

@@ -44,8 +44,31 @@ import Testing
     }
 
     @Test func largestFindsLateWinnersInAscendingScores() {
-        // Every entry beats the k-th best so far: each one replaces the heap's worst.
-        let scores = (0..<1_000).map { Float($0) }
-        #expect(TopK.largest(scores, k: 3).map(\.index) == [999, 998, 997])
+        // Every entry beats the k-th best so far (the worst order for a running heap).
+        let scores = (0..<20_000).map { Float($0 / 3) }
+        let top = TopK.largest(scores, k: 200)
+        #expect(same(top, reference(scores, k: 200)))
+        #expect(top.first?.index == 19_998 && top.last?.index == 19_802)
+        #expect(TopK.largest(Array(scores.prefix(1_000)), k: 3).map(\.index) == [999, 996, 997])
+    }
+
+    @Test func largestOverACatalogueSizedArrayMatchesAFullSort() {
+        // Catalogue-sized inputs take the block-maxima path; masked (−∞) runs, NaN and ties included, and a tail
+        // shorter than a block.
+        var random = SeededRandom(seed: 29)
+        for (trial, n) in [5_003, 16_000, 69_202].enumerated() {
+            let scores: [Float] = (0..<n).map { i in
+                if (i / 700) % 5 == 3 { return -.infinity }
+                let r = Int.random(in: 0..<1_000, using: &random)
+                return r == 0 ? .nan : Float(Int.random(in: 0..<400, using: &random)) / 16 + (i > n - 40 ? 30 : 0)
+            }
+            for k in [1, 10, 200, 1_000] {
+                #expect(same(TopK.largest(scores, k: k), reference(scores, k: k)), "trial \(trial), k \(k)")
+            }
+        }
+        // Fewer usable entries than k: all of them.
+        var sparse = [Float](repeating: -.infinity, count: 40_000)
+        for i in stride(from: 7, to: 40_000, by: 997) { sparse[i] = Float(i % 13) }
+        #expect(same(TopK.largest(sparse, k: 200), reference(sparse, k: 200)))
     }
 }

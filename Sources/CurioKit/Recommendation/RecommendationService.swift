@@ -249,12 +249,24 @@ public final class RecommendationService: @unchecked Sendable {
             modelScoring = scoring
             modelBase = scoring.scores
             var masked = modelBase
-            eligibleMask.withUnsafeBufferPointer { mask in
-                m.toSnapshot.withUnsafeBufferPointer { toSnapshot in
-                    masked.withUnsafeMutableBufferPointer { out in
-                        for j in 0..<min(out.count, toSnapshot.count) {
-                            let snap = Int(toSnapshot[j])
-                            if snap < 0 || snap >= mask.count || !mask[snap] { out[j] = -.infinity }
+            if allowed == nil {
+                // Without a filter only the visitor's own objects and the model's items that left the collection are
+                // ineligible: a handful of entries, not a pass over the catalogue.
+                masked.withUnsafeMutableBufferPointer { out in
+                    for j in m.departed where Int(j) < out.count { out[Int(j)] = -.infinity }
+                    for snap in excluded where snap >= 0 && snap < m.fromSnapshot.count {
+                        let j = Int(m.fromSnapshot[snap])
+                        if j >= 0 && j < out.count { out[j] = -.infinity }
+                    }
+                }
+            } else {
+                eligibleMask.withUnsafeBufferPointer { mask in
+                    m.toSnapshot.withUnsafeBufferPointer { toSnapshot in
+                        masked.withUnsafeMutableBufferPointer { out in
+                            for j in 0..<min(out.count, toSnapshot.count) {
+                                let snap = Int(toSnapshot[j])
+                                if snap < 0 || snap >= mask.count || !mask[snap] { out[j] = -.infinity }
+                            }
                         }
                     }
                 }

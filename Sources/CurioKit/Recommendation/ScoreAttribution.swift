@@ -52,17 +52,18 @@ public struct ScoreAttribution: Sendable {
         }
         seen.removeAll(keepingCapacity: true)
         for e in history.sorted(by: { ($0.time, $0.item) > ($1.time, $1.item) }) where seen.insert(e.item).inserted { order.append(e.item) }
-        let recency = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
         // A history-additive model says which objects carry each item's score: those are tried first.
         let terms = scoring.historyTerms(items: items)
         let lead = terms.map(Self.leadership) ?? [:]
         let priority = terms == nil && distinct.count > limit ? priority() : [:]
-        order.sort { a, b in
-            let la = lead[a] ?? 0, lb = lead[b] ?? 0
-            if la != lb { return la > lb }
-            let pa = priority[a] ?? 0, pb = priority[b] ?? 0
-            return pa != pb ? pa > pb : recency[a, default: 0] < recency[b, default: 0]
+        // Sort keys looked up once per object (most recent first breaks the remaining ties).
+        let keyed = order.enumerated().map { recency, object in
+            (object: object, lead: lead[object] ?? 0, priority: priority[object] ?? 0, recency: recency)
         }
+        order = keyed.sorted { a, b in
+            if a.lead != b.lead { return a.lead > b.lead }
+            return a.priority != b.priority ? a.priority > b.priority : a.recency < b.recency
+        }.map(\.object)
         // Items whose score no object moves (no positive term) do not keep the search going.
         let open = terms.map { $0.map { !$0.isEmpty } } ?? Array(repeating: true, count: items.count)
         var out = [[(item: Int, drop: Double)]](repeating: [], count: items.count)

@@ -13,6 +13,8 @@ struct ServingModel: Sendable {
     let fromSnapshot: [Int32]
     /// Snapshot positions of items the model has never seen (new since training).
     let newItems: [Int32]
+    /// Model columns of items that have left the collection (never recommended).
+    let departed: [Int32]
     /// The model's catalogue index (for fold-in of events).
     let itemIndex: [ItemID: Int]
     /// The kind of evidence the model's attribution stands for when the graph has no link to show.
@@ -42,7 +44,8 @@ struct ServingModel: Sendable {
         self.fromSnapshot = fromSnapshot
         newItems = fromSnapshot.indices.filter { fromSnapshot[$0] < 0 }.map { Int32($0) }
         fallbackKind = Self.fallbackKind(of: model.name)
-        coversModel = !toSnapshot.contains(-1)
+        departed = toSnapshot.indices.filter { toSnapshot[$0] < 0 }.map { Int32($0) }
+        coversModel = departed.isEmpty
     }
 
     /// A visitor's history (built over the snapshot) in the model's columns: what ``CurioRecommend/InteractionBuilder``
