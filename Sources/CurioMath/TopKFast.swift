@@ -6,7 +6,8 @@ extension TopK {
     /// 1. the maximum of every block of sixteen scores (one vector pass);
     /// 2. the k-th largest block maximum `T` (a selection over n/16 values): at least `k` blocks reach `T`, so at least
     ///    `k` entries are ≥ `T` and every entry of the answer is;
-    /// 3. the entries ≥ `T` of the blocks that reach it (typically a few hundred), selected and sorted.
+    /// 3. the entries above `T` of the blocks that exceed it (fewer than `k` blocks), selected and sorted; when they
+    ///    are fewer than `k`, the lowest-indexed entries equal to `T` complete the answer.
     ///
     /// A bounded heap over every entry costs O(log k) per entry that beats the running k-th best, and when the best
     /// scores sit late in the array (a catalogue ordered by accession number, recent works most visited) that is
@@ -32,17 +33,39 @@ extension TopK {
         var sample = maxima
         let threshold = sample.withUnsafeMutableBufferPointer { kthLargest($0, k) }
         guard threshold > -Float.infinity else { return heapLargest(scores, k: k) }
+        // Entries above `T` lie in fewer than k blocks; when they are fewer than k, the rest of the answer is the
+        // entries equal to `T` with the lowest indices (often most of the catalogue shares one score, e.g. zero).
         var kept: [(index: Int, score: Float)] = []
-        kept.reserveCapacity(4 * k)
-        for b in 0..<blocks where maxima[b] >= threshold {
-            for i in (b * 16)..<(b * 16 + 16) where base[i] >= threshold { kept.append((i, base[i])) }
+        kept.reserveCapacity(2 * k)
+        for b in 0..<blocks where maxima[b] > threshold {
+            for i in (b * 16)..<(b * 16 + 16) where base[i] > threshold { kept.append((i, base[i])) }
         }
-        for i in (blocks * 16)..<n where base[i] >= threshold { kept.append((i, base[i])) }
-        // Best first, ties by the lower index: the k best to the front, then sorted.
-        kept.withUnsafeMutableBufferPointer { partition(best: $0, k) }
-        var top = Array(kept.prefix(k))
-        top.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
-        return top
+        for i in (blocks * 16)..<n where base[i] > threshold { kept.append((i, base[i])) }
+        if kept.count < k {
+            var need = k - kept.count
+            var b = 0
+            let tie = SIMD16<Float>(repeating: threshold)
+            while need > 0 && b < blocks {
+                if maxima[b] >= threshold,
+                   any(raw.loadUnaligned(fromByteOffset: b * 16 * MemoryLayout<Float>.stride, as: SIMD16<Float>.self) .== tie) {
+                    for i in (b * 16)..<(b * 16 + 16) where need > 0 && base[i] == threshold {
+                        kept.append((i, threshold))
+                        need -= 1
+                    }
+                }
+                b += 1
+            }
+            for i in (blocks * 16)..<n where need > 0 && base[i] == threshold {
+                kept.append((i, threshold))
+                need -= 1
+            }
+        } else {
+            // The k best to the front (score descending, ties by the lower index).
+            kept.withUnsafeMutableBufferPointer { partition(best: $0, k) }
+            kept.removeLast(kept.count - k)
+        }
+        kept.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        return kept
     }
 
     /// Convenience over an array.

@@ -66,6 +66,13 @@ import Testing
                 #expect(same(TopK.largest(scores, k: k), reference(scores, k: k)), "trial \(trial), k \(k)")
             }
         }
+        // Most of the catalogue at one score (zero), a few dozen above it, a masked stretch first: the answer is the
+        // few above, then the lowest-indexed zeros.
+        var flat = [Float](repeating: 0, count: 69_202)
+        for i in 0..<3_000 { flat[i] = -.infinity }
+        for i in stride(from: 5_011, to: 69_202, by: 1_301) { flat[i] = Float(i % 7 + 1) }
+        #expect(same(TopK.largest(flat, k: 200), reference(flat, k: 200)))
+        #expect(TopK.largest(flat, k: 200).last?.index == 3_149)
         // Fewer usable entries than k: all of them.
         var sparse = [Float](repeating: -.infinity, count: 40_000)
         for i in stride(from: 7, to: 40_000, by: 997) { sparse[i] = Float(i % 13) }
