@@ -3,8 +3,8 @@ extension TopK {
     ///
     /// Same result as ``select(_:k:isExcluded:)`` without an exclusion closure, but built for serving (mark excluded
     /// items −∞ first) over a whole catalogue, whatever the order of the scores:
-    /// 1. the maximum of every block of sixteen scores (one vector pass);
-    /// 2. the k-th largest block maximum `T` (a selection over n/16 values): at least `k` blocks reach `T`, so at least
+    /// 1. the maximum of every block of 64 scores (one vector pass);
+    /// 2. the k-th largest block maximum `T` (a selection over n/64 values): at least `k` blocks reach `T`, so at least
     ///    `k` entries are ≥ `T` and every entry of the answer is;
     /// 3. the entries above `T` of the blocks that exceed it (fewer than `k` blocks), selected and sorted; when they
     ///    are fewer than `k`, the lowest-indexed entries equal to `T` complete the answer.
@@ -15,21 +15,33 @@ extension TopK {
     public static func largest(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [(index: Int, score: Float)] {
         guard k > 0, let base = scores.baseAddress else { return [] }
         let n = scores.count
-        let blocks = n / 16
+        let width = blockWidth
+        let blocks = n / width
         // Small inputs, or too few blocks to bound anything: the heap over every entry.
         guard blocks > k else { return heapLargest(scores, k: k) }
         let raw = UnsafeRawPointer(base)
+        let stride = MemoryLayout<Float>.stride
         var maxima = [Float](repeating: -.infinity, count: blocks)
         maxima.withUnsafeMutableBufferPointer { m in
             for b in 0..<blocks {
-                let v = raw.loadUnaligned(fromByteOffset: b * 16 * MemoryLayout<Float>.stride, as: SIMD16<Float>.self)
-                // Compare-and-replace ignores NaN (every comparison with it is false).
+                // Four vectors folded lane-wise, then the lanes halved four times (the standard library's `max()`
+                // walks the lanes one by one through memory). Compare-and-replace ignores NaN: every comparison
+                // with it is false.
                 var top = SIMD16<Float>(repeating: -.infinity)
-                top.replace(with: v, where: v .> top)
-                m[b] = top.max()
+                for q in 0..<(width / 16) {
+                    let v = raw.loadUnaligned(fromByteOffset: (b * width + q * 16) * stride, as: SIMD16<Float>.self)
+                    top.replace(with: v, where: v .> top)
+                }
+                var h8 = top.lowHalf
+                h8.replace(with: top.highHalf, where: top.highHalf .> h8)
+                var h4 = h8.lowHalf
+                h4.replace(with: h8.highHalf, where: h8.highHalf .> h4)
+                var h2 = h4.lowHalf
+                h2.replace(with: h4.highHalf, where: h4.highHalf .> h2)
+                m[b] = Swift.max(h2[0], h2[1])
             }
         }
-        // The k-th largest block maximum (the tail of fewer than 16 entries is scanned whole below).
+        // The k-th largest block maximum (the tail of fewer than `width` entries is scanned whole below).
         var sample = maxima
         let threshold = sample.withUnsafeMutableBufferPointer { kthLargest($0, k) }
         guard threshold > -Float.infinity else { return heapLargest(scores, k: k) }
@@ -38,24 +50,23 @@ extension TopK {
         var kept: [(index: Int, score: Float)] = []
         kept.reserveCapacity(2 * k)
         for b in 0..<blocks where maxima[b] > threshold {
-            for i in (b * 16)..<(b * 16 + 16) where base[i] > threshold { kept.append((i, base[i])) }
+            for i in (b * width)..<(b * width + width) where base[i] > threshold { kept.append((i, base[i])) }
         }
-        for i in (blocks * 16)..<n where base[i] > threshold { kept.append((i, base[i])) }
+        for i in (blocks * width)..<n where base[i] > threshold { kept.append((i, base[i])) }
         if kept.count < k {
             var need = k - kept.count
-            var b = 0
+            var i = 0
             let tie = SIMD16<Float>(repeating: threshold)
-            while need > 0 && b < blocks {
-                if maxima[b] >= threshold,
-                   any(raw.loadUnaligned(fromByteOffset: b * 16 * MemoryLayout<Float>.stride, as: SIMD16<Float>.self) .== tie) {
-                    for i in (b * 16)..<(b * 16 + 16) where need > 0 && base[i] == threshold {
-                        kept.append((i, threshold))
+            while need > 0 && i + 16 <= blocks * width {
+                if maxima[i / width] >= threshold, any(raw.loadUnaligned(fromByteOffset: i * stride, as: SIMD16<Float>.self) .== tie) {
+                    for j in i..<(i + 16) where need > 0 && base[j] == threshold {
+                        kept.append((j, threshold))
                         need -= 1
                     }
                 }
-                b += 1
+                i += 16
             }
-            for i in (blocks * 16)..<n where need > 0 && base[i] == threshold {
+            for i in (blocks * width)..<n where need > 0 && base[i] == threshold {
                 kept.append((i, threshold))
                 need -= 1
             }
@@ -67,6 +78,9 @@ extension TopK {
         kept.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
         return kept
     }
+
+    /// Entries per block of ``largest(_:k:)``'s first pass (a multiple of 16).
+    static let blockWidth = 64
 
     /// Convenience over an array.
     public static func largest(_ scores: [Float], k: Int) -> [(index: Int, score: Float)] {
