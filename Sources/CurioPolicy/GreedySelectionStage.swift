@@ -47,13 +47,15 @@ public struct GreedySelectionStage: RerankStage {
         var makerValues: [Int32] = []  // local id → catalogue value id
         if useMakers {
             let table = catalogue.table(for: .maker)
+            let ids = table.ids
+            let unknownMaker = table.unknown
             var local: [Int32: Int] = [:]
             local.reserveCapacity(n)
             makerOf.reserveCapacity(n)
             for (p, entry) in remaining.enumerated() {
                 for q in table.range(at: entry.index) {
-                    let v = table.ids[q]
-                    if v == table.unknown { continue }
+                    let v = ids[q]
+                    if v == unknownMaker { continue }
                     if let id = local[v] { makerOf.append(id) } else {
                         local[v] = makerValues.count
                         makerOf.append(makerValues.count)
@@ -134,13 +136,21 @@ public struct GreedySelectionStage: RerankStage {
                 for (id, v) in makerValues.enumerated() { makerExposure[id] = s.groups[a].exposure[s.groups[a].slots[Int(v)]] }
             }
         }
-        // Alive candidates per target value (a group can only be given the slot while it has candidates).
+        // Each candidate's value ids of the exposure attribute (compressed rows), and the alive candidates per target
+        // value (a group can only be given the slot while it has candidates).
+        var groupStart = [Int](repeating: 0, count: groupTable == nil ? 0 : n + 1)
+        var groupOf: [Int32] = []
         var targetCandidates = [Int](repeating: 0, count: targets.count)
         if let table = groupTable {
-            for entry in remaining {
-                for (t, target) in targets.enumerated() where target.id.map({ table.contains(entry.index, $0) }) ?? false {
-                    targetCandidates[t] += 1
+            let ids = table.ids
+            groupOf.reserveCapacity(n)
+            for (p, entry) in remaining.enumerated() {
+                for q in table.range(at: entry.index) {
+                    let v = ids[q]
+                    groupOf.append(v)
+                    for t in targets.indices where targets[t].id == v { targetCandidates[t] += 1 }
                 }
+                groupStart[p + 1] = groupOf.count
             }
         }
         func groupTotal() -> Double {
@@ -191,11 +201,11 @@ public struct GreedySelectionStage: RerankStage {
         if shifted {
             bonus = [Double](repeating: 0, count: n)
             penalty = [Double](repeating: 0, count: n)
-            for (p, entry) in remaining.enumerated() {
-                if let table = groupTable {
-                    let r = table.range(at: entry.index)
+            for p in 0..<n {
+                if groupTable != nil {
+                    let r = groupStart[p]..<groupStart[p + 1]
                     var price = 0.0
-                    for q in r { price += bonusByValue[Int(table.ids[q])] }
+                    for q in r { price += bonusByValue[Int(groupOf[q])] }
                     bonus[p] = scoreRange * price / Double(r.count)
                 }
                 if useMakers, makerStart[p + 1] > makerStart[p] {
@@ -239,8 +249,7 @@ public struct GreedySelectionStage: RerankStage {
             }
             // Candidates all of whose groups are above a maximum sit out while some other candidate remains.
             func fullyBlocked(_ p: Int) -> Bool {
-                guard let table = groupTable else { return false }
-                for q in table.range(at: remaining[p].index) where !blocked.contains(table.ids[q]) { return false }
+                for q in groupStart[p]..<groupStart[p + 1] where !blocked.contains(groupOf[q]) { return false }
                 return true
             }
             var skipBlocked = false
@@ -278,7 +287,7 @@ public struct GreedySelectionStage: RerankStage {
                         if ceiling, overCeiling[makerOf[q]] { continue candidates }
                     }
                 }
-                if let id = allowed, let table = groupTable, !table.contains(remaining[p].index, id) { continue }
+                if let id = allowed, !groupOf[groupStart[p]..<groupStart[p + 1]].contains(id) { continue }
                 if skipBlocked, fullyBlocked(p) { continue }
                 var value = remaining[p].score
                 if diversity > 0, !chosen.isEmpty {
@@ -337,10 +346,10 @@ public struct GreedySelectionStage: RerankStage {
             if !calP.isEmpty {
                 for q in calStart[bestPosition]..<calStart[bestPosition + 1] { calQ[calOf[q]] += 1 / Double(calCount[bestPosition]) }
             }
-            if let table = groupTable {
-                let r = table.range(at: pickedIndex)
+            if groupTable != nil {
+                let r = groupStart[bestPosition]..<groupStart[bestPosition + 1]
                 for q in r {
-                    let v = table.ids[q]
+                    let v = groupOf[q]
                     groupExposure[groupSlots[Int(v)]] += w / Double(r.count)
                     for t in targets.indices where targets[t].id == v { targetCandidates[t] -= 1 }
                 }

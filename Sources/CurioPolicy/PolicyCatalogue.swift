@@ -10,6 +10,9 @@ public struct PolicyCatalogue: Sendable {
     private let tables: [GroupAttribute: AttributeValues]
     /// The table of an attribute the catalogue does not know: every item is ``GroupAttribute/unknownValue``.
     private let unknownTable: AttributeValues
+    /// The tables every request consults, without a dictionary lookup.
+    private let makerGenderTable: AttributeValues
+    private let makerTable: AttributeValues
     /// Interaction counts (or any popularity measure) per item.
     public let popularity: [Double]
     /// The largest value of ``popularity`` (0 for an empty catalogue).
@@ -64,6 +67,8 @@ public struct PolicyCatalogue: Sendable {
         for (attribute, perItem) in values { tables[attribute] = AttributeValues(perItem: perItem) }
         self.tables = tables
         self.unknownTable = AttributeValues(uniformUnknownFor: items.count)
+        self.makerGenderTable = tables[.makerGender] ?? unknownTable
+        self.makerTable = tables[.maker] ?? unknownTable
         self.popularity = items.map { popularity[$0.id] ?? 0 }
         self.maxPopularity = self.popularity.max() ?? 0
         let dim = vectors.values.first?.count ?? 0
@@ -90,7 +95,13 @@ public struct PolicyCatalogue: Sendable {
 
     /// The interned values of `attribute` (for an attribute the catalogue does not know, a table in which every item
     /// is ``GroupAttribute/unknownValue``). Re-rankers work on its integer value ids instead of strings.
-    public func table(for attribute: GroupAttribute) -> AttributeValues { tables[attribute] ?? unknownTable }
+    public func table(for attribute: GroupAttribute) -> AttributeValues {
+        switch attribute {
+        case .makerGender: makerGenderTable
+        case .maker: makerTable
+        default: tables[attribute] ?? unknownTable
+        }
+    }
 
     /// Values of `attribute` for the item at `index` (never empty), in the order of their names.
     public func values(of attribute: GroupAttribute, at index: Int) -> [String] {

@@ -67,22 +67,28 @@ public struct PolicyEngine: Sendable {
     private func rerank(_ policy: Policy, candidates: [(index: Int, score: Float)], k: Int, history: [Int], now: Date,
                         recordExposure: Bool) -> RerankResult {
         var unknown = 0
-        var seen = Set<Int>(minimumCapacity: candidates.count)
-        var entries: [WorkingList.Entry] = []
-        entries.reserveCapacity(candidates.count)
+        // Duplicates: the first occurrence counts. One bit per catalogue item (cheaper than hashing 200 indices).
+        var seen = [UInt64](repeating: 0, count: (catalogue.count + 63) / 64)
         var lo = Float.infinity, hi = -Float.infinity
         for c in candidates where c.score.isFinite {
             lo = min(lo, c.score)
             hi = max(hi, c.score)
         }
-        for c in candidates {
+        // Sorted as plain values (score, index, position), then turned into entries.
+        var keys: [(score: Double, index: Int, position: Int)] = []
+        keys.reserveCapacity(candidates.count)
+        for (position, c) in candidates.enumerated() {
             guard c.index >= 0 else { unknown += 1; continue }
-            guard seen.insert(c.index).inserted else { continue }
+            let bit: UInt64 = 1 << UInt64(c.index & 63)
+            guard seen[c.index >> 6] & bit == 0 else { continue }
+            seen[c.index >> 6] |= bit
             let s = c.score.isFinite ? c.score : lo
-            let normalised = hi > lo ? Double((s - lo) / (hi - lo)) : 1
-            entries.append(.init(index: c.index, modelScore: c.score, score: normalised, adjustments: []))
+            keys.append((hi > lo ? Double((s - lo) / (hi - lo)) : 1, c.index, position))
         }
-        entries.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        keys.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        let entries = keys.map {
+            WorkingList.Entry(index: $0.index, modelScore: candidates[$0.position].score, score: $0.score, adjustments: [])
+        }
         var list = WorkingList(entries: entries)
         let context = RerankContext(catalogue: catalogue, ledger: ledger, k: max(0, k), history: history, now: now)
         for stage in Self.stages(for: policy) { stage.apply(to: &list, context: context) }
