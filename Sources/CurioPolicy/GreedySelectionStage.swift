@@ -220,6 +220,10 @@ public struct GreedySelectionStage: RerankStage {
         var chosen: [WorkingList.Entry] = []
         var overCeiling = [Bool](repeating: false, count: makerValues.count)
         var blocked: [Int32] = []
+        // Plain values for the candidate loop (no optional structs copied per candidate).
+        let perMakerCap = maxPerMaker ?? Int.max
+        let calibrationStrength = calibration?.strength ?? 0
+        let calibrating = calibrationStrength > 0 && !calP.isEmpty
         let slots = min(context.k, n)
         for slot in 0..<slots {
             let w = ExposureLedger.weight(rank: slot + 1)
@@ -283,7 +287,7 @@ public struct GreedySelectionStage: RerankStage {
                 if firstAlive < 0 { firstAlive = p }
                 if useMakers {
                     for q in makerStart[p]..<makerStart[p + 1] {
-                        if let cap = maxPerMaker, makerCounts[makerOf[q]] >= cap { continue candidates }
+                        if makerCounts[makerOf[q]] >= perMakerCap { continue candidates }
                         if ceiling, overCeiling[makerOf[q]] { continue candidates }
                     }
                 }
@@ -293,10 +297,10 @@ public struct GreedySelectionStage: RerankStage {
                 if diversity > 0, !chosen.isEmpty {
                     value = (1 - diversity) * value - diversity * Double(maxSimilarity[p])
                 }
-                if let cal = calibration, cal.strength > 0, !calP.isEmpty {
+                if calibrating {
                     let kl = klDivergence(p: calP, q: calQ, adding: calOf[calStart[p]..<calStart[p + 1]], count: calCount[p],
                                           listCount: chosen.count)
-                    value = (1 - cal.strength) * value - cal.strength * kl
+                    value = (1 - calibrationStrength) * value - calibrationStrength * kl
                 }
                 // The exposure price moves the group's works up where they are nearly as good as the model's picks.
                 let plain = value
