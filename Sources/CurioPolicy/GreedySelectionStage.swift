@@ -34,215 +34,341 @@ public struct GreedySelectionStage: RerankStage {
 
     public func apply(to list: inout WorkingList, context: RerankContext) {
         let catalogue = context.catalogue
-        var remaining = list.entries
-        var chosen: [WorkingList.Entry] = []
-        // Makers as local integer ids and each candidate's makers and exposure groups looked up once, in arrays
-        // parallel to `remaining` (per slot and candidate, no hashing of strings or indices).
-        var makerCounts: [Int] = []
-        var makerIDs: [String: Int] = [:]
-        var makerNames: [String] = []
-        // Calibration target distribution from history.
-        var target: [String: Double] = [:]
-        if let cal = calibration, cal.strength > 0 {
-            for h in context.history {
-                let vs = catalogue.values(of: cal.attribute, at: h)
-                for v in vs { target[v, default: 0] += 1 / Double(vs.count) }
+        let remaining = list.entries
+        let n = remaining.count
+        // Everything below works on integers: candidates by their position `p` in `remaining` (with a flag for those
+        // still available, so the order of the rest is kept), values by their interned ids, makers by local ids.
+        var alive = [Bool](repeating: true, count: n)
+
+        // Makers of each candidate as local ids (first appearance order), compressed rows.
+        let useMakers = maxPerMaker != nil || makerShare != nil
+        var makerStart = [Int](repeating: 0, count: useMakers ? n + 1 : 0)
+        var makerOf: [Int] = []
+        var makerValues: [Int32] = []  // local id → catalogue value id
+        if useMakers {
+            let table = catalogue.table(for: .maker)
+            let ids = table.ids
+            let unknownMaker = table.unknown
+            var local: [Int32: Int] = [:]
+            local.reserveCapacity(n)
+            makerOf.reserveCapacity(n)
+            for (p, entry) in remaining.enumerated() {
+                for q in table.range(at: entry.index) {
+                    let v = ids[q]
+                    if v == unknownMaker { continue }
+                    if let id = local[v] { makerOf.append(id) } else {
+                        local[v] = makerValues.count
+                        makerOf.append(makerValues.count)
+                        makerValues.append(v)
+                    }
+                }
+                makerStart[p + 1] = makerOf.count
             }
-            let total = target.values.reduce(0, +)
-            if total > 0 { for key in target.keys { target[key]! /= total } }
         }
-        var listDistribution: [String: Double] = [:]
-        // Exposure state.
-        var groupExposure = exposure.map { context.ledger.groupExposure($0.attribute) } ?? [:]
-        var makersOf: [[Int]] = []
-        var groupsOf: [[String]] = []
-        makersOf.reserveCapacity(remaining.count)
-        groupsOf.reserveCapacity(remaining.count)
-        for entry in remaining {
-            var ids: [Int] = []
-            if maxPerMaker != nil || makerShare != nil {
-                for m in catalogue.values(of: .maker, at: entry.index) where m != GroupAttribute.unknownValue {
-                    if let id = makerIDs[m] { ids.append(id) } else {
-                        makerIDs[m] = makerCounts.count
-                        ids.append(makerCounts.count)
-                        makerCounts.append(0)
-                        makerNames.append(m)
+        var makerCounts = [Int](repeating: 0, count: makerValues.count)
+
+        // Calibration: the visitor's distribution over the attribute's values (ascending ids = name order), and for
+        // each candidate which of those values it has.
+        var calP: [Double] = []
+        var calQ: [Double] = []
+        var calStart: [Int] = []
+        var calOf: [Int] = []
+        var calCount: [Int] = []
+        if let cal = calibration {
+            let table = catalogue.table(for: cal.attribute)
+            if cal.strength > 0, !context.history.isEmpty {
+                var dense = [Double](repeating: 0, count: table.count)
+                var seen = [Bool](repeating: false, count: table.count)
+                for h in context.history {
+                    let r = table.range(at: h)
+                    for q in r {
+                        dense[Int(table.ids[q])] += 1 / Double(r.count)
+                        seen[Int(table.ids[q])] = true
+                    }
+                }
+                var slotOf = [Int32](repeating: -1, count: table.count)
+                var total = 0.0
+                var values: [Int] = []
+                for v in 0..<table.count where seen[v] {
+                    total += dense[v]
+                    slotOf[v] = Int32(values.count)
+                    values.append(v)
+                }
+                calP = values.map { dense[$0] }
+                if total > 0 { for t in calP.indices { calP[t] /= total } }
+                calQ = [Double](repeating: 0, count: calP.count)
+                calStart = [Int](repeating: 0, count: n + 1)
+                calCount = [Int](repeating: 1, count: n)
+                for (p, entry) in remaining.enumerated() {
+                    let r = table.range(at: entry.index)
+                    calCount[p] = r.count
+                    for q in r where slotOf[Int(table.ids[q])] >= 0 { calOf.append(Int(slotOf[Int(table.ids[q])])) }
+                    calStart[p + 1] = calOf.count
+                }
+            }
+        }
+
+        // Exposure targets: each target value (in name order) with its catalogue id, the candidates' value ids and
+        // the group exposure delivered so far, by ledger slot, with the catalogue id → slot map.
+        let groupTable = exposure.map { catalogue.table(for: $0.attribute) }
+        let targets: [(name: String, share: Policy.ExposureTargets.Share, id: Int32?)] =
+            exposure.map { e in e.targets.sorted { $0.key < $1.key }.map { ($0.key, $0.value, groupTable?.id(of: $0.key)) } } ?? []
+        var groupExposure: [Double] = []
+        var groupSlots: [Int] = []
+        var targetSlots: [Int?] = []
+        var unknownSlot: Int?
+        var makerExposure = [Double](repeating: 0, count: makerValues.count)
+        var allExposure = 0.0
+        var requests = 0
+        let makerTable = makerShare != nil ? catalogue.table(for: .maker) : nil
+        context.ledger.withState { s in
+            requests = s.requests
+            allExposure = s.total
+            if let e = exposure, let table = groupTable {
+                let a = s.totals(e.attribute, bound: table)
+                groupExposure = s.groups[a].exposure
+                groupSlots = s.groups[a].slots
+                targetSlots = targets.map { s.groups[a].lookup[$0.name] }
+                unknownSlot = s.groups[a].lookup[GroupAttribute.unknownValue]
+            }
+            if let table = makerTable {
+                let a = s.totals(.maker, bound: table)
+                for (id, v) in makerValues.enumerated() { makerExposure[id] = s.groups[a].exposure[s.groups[a].slots[Int(v)]] }
+            }
+        }
+        // Each candidate's value ids of the exposure attribute (compressed rows), and the alive candidates per target
+        // value (a group can only be given the slot while it has candidates).
+        var groupStart = [Int](repeating: 0, count: groupTable == nil ? 0 : n + 1)
+        var groupOf: [Int32] = []
+        var targetCandidates = [Int](repeating: 0, count: targets.count)
+        if let table = groupTable {
+            let ids = table.ids
+            groupOf.reserveCapacity(n)
+            for (p, entry) in remaining.enumerated() {
+                for q in table.range(at: entry.index) {
+                    let v = ids[q]
+                    groupOf.append(v)
+                    for t in targets.indices where targets[t].id == v { targetCandidates[t] += 1 }
+                }
+                groupStart[p + 1] = groupOf.count
+            }
+        }
+        func groupTotal() -> Double {
+            var total = 0.0
+            for e in groupExposure { total += e }
+            return total
+        }
+
+        // Prices (group bonus, maker penalty): fixed for the whole list, one value per candidate.
+        let scoreRange = Self.scoreRange(remaining)
+        var bonusByValue = [Double](repeating: 0, count: groupTable?.count ?? 0)
+        var priced = false
+        if let e = exposure, e.pricing > 0, requests > 0 {
+            let total = groupTotal()
+            let known = total - (unknownSlot.map { groupExposure[$0] } ?? 0)
+            let denominator = e.denominator == .all ? total : known
+            let perList = denominator / Double(requests)
+            if perList > 0 {
+                for (t, target) in targets.enumerated() {
+                    let have = targetSlots[t].map { groupExposure[$0] } ?? 0
+                    var price = 0.0
+                    var set = false
+                    if let lo = target.share.min, lo * denominator > have {
+                        price += e.pricing * (lo * denominator - have) / perList
+                        set = true
+                    }
+                    if let hi = target.share.max, have > hi * denominator {
+                        price -= e.pricing * (have - hi * denominator) / perList
+                        set = true
+                    }
+                    if set {
+                        priced = true
+                        if let id = target.id { bonusByValue[Int(id)] = price }
                     }
                 }
             }
-            makersOf.append(ids)
-            groupsOf.append(exposure.map { catalogue.values(of: $0.attribute, at: entry.index) } ?? [])
         }
-
-        let bonus = exposure.map { exposurePrices($0, delivered: groupExposure, requests: context.ledger.requestCount) } ?? [:]
-        let scoreRange = Self.scoreRange(remaining)
-        // Maker ceiling: the delivered exposure of the candidates' makers (by local id) and of everything, and the
-        // price each maker above the ceiling pays.
-        var makerExposure = [Double](repeating: 0, count: makerNames.count)
-        var makerPenalty = [Double](repeating: 0, count: makerNames.count)
-        var allExposure = 0.0
-        if let cap = makerShare {
-            let delivered = context.ledger.groupExposure(.maker, values: Set(makerNames))
-            for (id, m) in makerNames.enumerated() { makerExposure[id] = delivered[m] ?? 0 }
-            allExposure = context.ledger.totalExposure
-            let requests = context.ledger.requestCount
-            if cap.pricing > 0, requests > 0, allExposure > 0 {
-                let perList = allExposure / Double(requests)
-                for id in makerExposure.indices where makerExposure[id] > cap.max * allExposure {
-                    makerPenalty[id] = cap.pricing * (makerExposure[id] - cap.max * allExposure) / perList
-                }
+        var makerPenalty = [Double](repeating: 0, count: makerValues.count)
+        if let cap = makerShare, cap.pricing > 0, requests > 0, allExposure > 0 {
+            let perList = allExposure / Double(requests)
+            for id in makerExposure.indices where makerExposure[id] > cap.max * allExposure {
+                makerPenalty[id] = cap.pricing * (makerExposure[id] - cap.max * allExposure) / perList
             }
         }
-        // Each candidate's price shifts (group bonus, maker penalty) are fixed for the whole list: computed once here,
-        // in an array parallel to `remaining`, not once per slot.
-        var shifts: [(bonus: Double, penalty: Double)] = []
-        if !bonus.isEmpty || makerPenalty.contains(where: { $0 > 0 }) {
-            shifts = (0..<remaining.count).map { position in
-                var shift = (bonus: 0.0, penalty: 0.0)
-                if case let values = groupsOf[position], !values.isEmpty {
+        var bonus: [Double] = []
+        var penalty: [Double] = []
+        let shifted = priced || makerPenalty.contains(where: { $0 > 0 })
+        if shifted {
+            bonus = [Double](repeating: 0, count: n)
+            penalty = [Double](repeating: 0, count: n)
+            for p in 0..<n {
+                if groupTable != nil {
+                    let r = groupStart[p]..<groupStart[p + 1]
                     var price = 0.0
-                    for v in values { price += bonus[v] ?? 0 }
-                    shift.bonus = scoreRange * price / Double(values.count)
+                    for q in r { price += bonusByValue[Int(groupOf[q])] }
+                    bonus[p] = scoreRange * price / Double(r.count)
                 }
-                if case let makers = makersOf[position], !makers.isEmpty {
-                    var penalty = 0.0
-                    for m in makers { penalty += makerPenalty[m] }
-                    shift.penalty = scoreRange * penalty / Double(makers.count)
+                if useMakers, makerStart[p + 1] > makerStart[p] {
+                    var sum = 0.0
+                    for q in makerStart[p]..<makerStart[p + 1] { sum += makerPenalty[makerOf[q]] }
+                    penalty[p] = scoreRange * sum / Double(makerStart[p + 1] - makerStart[p])
                 }
-                return shift
             }
         }
 
-        let slots = min(context.k, remaining.count)
+        var maxSimilarity = [Float](repeating: 0, count: diversity > 0 ? n : 0)
+        var chosen: [WorkingList.Entry] = []
+        var overCeiling = [Bool](repeating: false, count: makerValues.count)
+        var blocked: [Int32] = []
+        // Plain values for the candidate loop (no optional structs copied per candidate).
+        let perMakerCap = maxPerMaker ?? Int.max
+        let calibrationStrength = calibration?.strength ?? 0
+        let calibrating = calibrationStrength > 0 && !calP.isEmpty
+        let slots = min(context.k, n)
         for slot in 0..<slots {
             let w = ExposureLedger.weight(rank: slot + 1)
-            var allowedGroup: String?
-            var blockedGroups = Set<String>()
+            var allowed: Int32?
+            var allowedName = ""
+            blocked.removeAll(keepingCapacity: true)
             if let e = exposure {
-                let total = groupExposure.values.reduce(0, +)
-                let known = total - (groupExposure[GroupAttribute.unknownValue] ?? 0)
+                let total = groupTotal()
+                let known = total - (unknownSlot.map { groupExposure[$0] } ?? 0)
                 let denominator = (e.denominator == .all ? total : known) + w
                 var worst = 0.0
-                for (value, share) in e.targets.sorted(by: { $0.key < $1.key }) {
-                    let have = groupExposure[value] ?? 0
-                    if let lo = share.min {
+                for (t, target) in targets.enumerated() {
+                    let have = targetSlots[t].map { groupExposure[$0] } ?? 0
+                    if let lo = target.share.min {
                         let deficit = lo * denominator - have
-                        if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst,
-                           groupsOf.contains(where: { $0.contains(value) }) {
+                        if deficit > e.tolerance * denominator, deficit / max(lo, 1e-9) > worst, targetCandidates[t] > 0,
+                           let id = target.id {
                             worst = deficit / max(lo, 1e-9)
-                            allowedGroup = value
+                            allowed = id
+                            allowedName = target.name
                         }
                     }
-                    if let hi = share.max, have + w > (hi + e.tolerance) * denominator {
-                        blockedGroups.insert(value)
+                    if let hi = target.share.max, have + w > (hi + e.tolerance) * denominator, let id = target.id {
+                        blocked.append(id)
+                    }
+                }
+            }
+            // Candidates all of whose groups are above a maximum sit out while some other candidate remains.
+            func fullyBlocked(_ p: Int) -> Bool {
+                for q in groupStart[p]..<groupStart[p + 1] where !blocked.contains(groupOf[q]) { return false }
+                return true
+            }
+            var skipBlocked = false
+            if allowed == nil, !blocked.isEmpty {
+                for p in 0..<n where alive[p] && !fullyBlocked(p) {
+                    skipBlocked = true
+                    break
+                }
+            }
+            // Makers already more than `tolerance` above the ceiling sit out this slot while others remain.
+            var ceiling = false
+            if let cap = makerShare {
+                var any = false
+                for id in makerValues.indices {
+                    overCeiling[id] = makerExposure[id] + w > (cap.max + cap.tolerance) * (allExposure + w)
+                    any = any || overCeiling[id]
+                }
+                if any {
+                    for p in 0..<n where alive[p] {
+                        var over = false
+                        for q in makerStart[p]..<makerStart[p + 1] where overCeiling[makerOf[q]] { over = true; break }
+                        if !over { ceiling = true; break }
                     }
                 }
             }
             var bestPosition = -1
             var bestValue = -Double.infinity
-            var bestReason: Adjustment?
             var bestPlain = -Double.infinity, pickedPlain = -Double.infinity, bestPlainPosition = -1
-            // Makers already more than `tolerance` above the ceiling sit out this slot while others remain.
-            var overCeiling: [Bool] = []
-            if let cap = makerShare {
-                overCeiling = makerExposure.map { $0 + w > (cap.max + cap.tolerance) * (allExposure + w) }
-                if !overCeiling.contains(true) || !makersOf.contains(where: { !$0.contains { overCeiling[$0] } }) { overCeiling = [] }
-            }
-            for (position, entry) in remaining.enumerated() {
-                if let cap = maxPerMaker, makersOf[position].contains(where: { makerCounts[$0] >= cap }) { continue }
-                if !overCeiling.isEmpty, makersOf[position].contains(where: { overCeiling[$0] }) { continue }
-                var reason: Adjustment?
-                if let e = exposure {
-                    let values = groupsOf[position]
-                    if let g = allowedGroup, !values.contains(g) { continue }
-                    if allowedGroup == nil, !blockedGroups.isEmpty, values.allSatisfy({ blockedGroups.contains($0) }),
-                       groupsOf.contains(where: { !$0.allSatisfy { blockedGroups.contains($0) } }) {
-                        continue
+            var firstAlive = -1
+            candidates: for p in 0..<n where alive[p] {
+                if firstAlive < 0 { firstAlive = p }
+                if useMakers {
+                    for q in makerStart[p]..<makerStart[p + 1] {
+                        if makerCounts[makerOf[q]] >= perMakerCap { continue candidates }
+                        if ceiling, overCeiling[makerOf[q]] { continue candidates }
                     }
-                    if let g = allowedGroup { reason = Adjustment(.fairness, "\(e.attribute.name)=\(g) below its exposure target") }
                 }
-                var value = entry.score
+                if let id = allowed, !groupOf[groupStart[p]..<groupStart[p + 1]].contains(id) { continue }
+                if skipBlocked, fullyBlocked(p) { continue }
+                var value = remaining[p].score
                 if diversity > 0, !chosen.isEmpty {
-                    var maxSim: Float = 0
-                    for c in chosen { maxSim = max(maxSim, catalogue.similarity(entry.index, c.index)) }
-                    value = (1 - diversity) * value - diversity * Double(maxSim)
+                    value = (1 - diversity) * value - diversity * Double(maxSimilarity[p])
                 }
-                if let cal = calibration, cal.strength > 0, !target.isEmpty {
-                    let kl = klDivergence(target: target, list: listDistribution, adding: catalogue.values(of: cal.attribute, at: entry.index),
-                                          count: chosen.count)
-                    value = (1 - cal.strength) * value - cal.strength * kl
+                if calibrating {
+                    let kl = klDivergence(p: calP, q: calQ, adding: calOf[calStart[p]..<calStart[p + 1]], count: calCount[p],
+                                          listCount: chosen.count)
+                    value = (1 - calibrationStrength) * value - calibrationStrength * kl
                 }
                 // The exposure price moves the group's works up where they are nearly as good as the model's picks.
                 let plain = value
-                if !shifts.isEmpty {
-                    value += shifts[position].bonus
-                    value -= shifts[position].penalty
+                if shifted {
+                    value += bonus[p]
+                    value -= penalty[p]
                 }
                 if plain > bestPlain {
                     bestPlain = plain
-                    bestPlainPosition = position
+                    bestPlainPosition = p
                 }
                 if value > bestValue {
                     bestValue = value
-                    bestPosition = position
-                    bestReason = reason
+                    bestPosition = p
                     pickedPlain = plain
                 }
             }
             guard bestPosition >= 0 else { break }
-            // A price changed the pick: say which. The maker ceiling when the candidate passed over paid a maker
-            // penalty and the one picked gained no group bonus; otherwise the exposure target.
-            if bestReason == nil, pickedPlain < bestPlain, !shifts.isEmpty {
-                if shifts[bestPlainPosition].penalty > 0, shifts[bestPosition].bonus <= 0 {
-                    bestReason = Adjustment(.makerCap, "a maker above the exposure ceiling made room")
+            var reason: Adjustment?
+            if let e = exposure, allowed != nil {
+                reason = Adjustment(.fairness, "\(e.attribute.name)=\(allowedName) below its exposure target")
+            } else if pickedPlain < bestPlain, shifted {
+                // A price changed the pick: say which. The maker ceiling when the candidate passed over paid a maker
+                // penalty and the one picked gained no group bonus; otherwise the exposure target.
+                if penalty[bestPlainPosition] > 0, bonus[bestPosition] <= 0 {
+                    reason = Adjustment(.makerCap, "a maker above the exposure ceiling made room")
                 } else if let e = exposure {
-                    bestReason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
+                    reason = Adjustment(.fairness, "\(e.attribute.name) below its exposure target")
                 }
             }
-            var picked = remaining.remove(at: bestPosition)
-            let pickedMakers = makersOf.remove(at: bestPosition)
-            groupsOf.remove(at: bestPosition)
-            if !shifts.isEmpty { shifts.remove(at: bestPosition) }
-            if let r = bestReason { picked.adjustments.append(r) }
-            if diversity > 0, bestPosition > 0, bestReason == nil {
+            alive[bestPosition] = false
+            var picked = remaining[bestPosition]
+            let pickedIndex = picked.index
+            if let r = reason { picked.adjustments.append(r) }
+            if diversity > 0, bestPosition != firstAlive, reason == nil {
                 picked.adjustments.append(Adjustment(.diversity, "moved up for variety"))
             }
             chosen.append(picked)
-            for m in pickedMakers { makerCounts[m] += 1 }
-            if makerShare != nil {
-                for m in pickedMakers { makerExposure[m] += w / Double(pickedMakers.count) }
-                allExposure += w
+            if useMakers {
+                let r = makerStart[bestPosition]..<makerStart[bestPosition + 1]
+                for q in r { makerCounts[makerOf[q]] += 1 }
+                if makerShare != nil {
+                    for q in r { makerExposure[makerOf[q]] += w / Double(r.count) }
+                    allExposure += w
+                }
             }
-            if let cal = calibration {
-                let vs = catalogue.values(of: cal.attribute, at: picked.index)
-                for v in vs { listDistribution[v, default: 0] += 1 / Double(vs.count) }
+            if !calP.isEmpty {
+                for q in calStart[bestPosition]..<calStart[bestPosition + 1] { calQ[calOf[q]] += 1 / Double(calCount[bestPosition]) }
             }
-            if let e = exposure {
-                let vs = catalogue.values(of: e.attribute, at: picked.index)
-                for v in vs { groupExposure[v, default: 0] += w / Double(vs.count) }
+            if groupTable != nil {
+                let r = groupStart[bestPosition]..<groupStart[bestPosition + 1]
+                for q in r {
+                    let v = groupOf[q]
+                    groupExposure[groupSlots[Int(v)]] += w / Double(r.count)
+                    for t in targets.indices where targets[t].id == v { targetCandidates[t] -= 1 }
+                }
+            }
+            if diversity > 0, slot + 1 < slots {
+                for p in 0..<n where alive[p] {
+                    maxSimilarity[p] = max(maxSimilarity[p], catalogue.similarity(remaining[p].index, pickedIndex))
+                }
             }
         }
         // Unchosen candidates follow in their previous order, so later stages (pins) can still draw on them.
-        list.entries = chosen + remaining
-    }
-
-    /// The exposure price of each target group (score bonus per unit of the list's score range): for a group below
-    /// its minimum, `pricing × deficit / exposure of an average list`; above its maximum, minus the same for the
-    /// surplus. Zero before the first recorded list and when pricing is off.
-    func exposurePrices(_ e: Policy.ExposureTargets, delivered: [String: Double], requests: Int) -> [String: Double] {
-        guard e.pricing > 0, requests > 0 else { return [:] }
-        let total = delivered.values.reduce(0, +)
-        let known = total - (delivered[GroupAttribute.unknownValue] ?? 0)
-        let denominator = e.denominator == .all ? total : known
-        let perList = denominator / Double(requests)
-        guard perList > 0 else { return [:] }
-        var prices: [String: Double] = [:]
-        for (value, share) in e.targets {
-            let have = delivered[value] ?? 0
-            if let lo = share.min, lo * denominator > have { prices[value, default: 0] += e.pricing * (lo * denominator - have) / perList }
-            if let hi = share.max, have > hi * denominator { prices[value, default: 0] -= e.pricing * (have - hi * denominator) / perList }
-        }
-        return prices
+        var result = chosen
+        result.reserveCapacity(n)
+        for p in 0..<n where alive[p] { result.append(remaining[p]) }
+        list.entries = result
     }
 
     /// The unit exposure prices are counted in, as a multiple of the working scores' spread: a fraction of the
@@ -266,16 +392,24 @@ public struct GreedySelectionStage: RerankStage {
         return spread * Double(modelHi) / Double(modelHi - modelLo)
     }
 
-    /// KL(p ‖ q̃) after adding one item with `values` to a list of `count` items with distribution counts `list`.
-    func klDivergence(target: [String: Double], list: [String: Double], adding values: [String], count: Int) -> Double {
-        let n = Double(count + 1)
+    /// KL(p ‖ q̃) after adding one item to a list of `listCount` items: `p` the visitor's distribution over the values
+    /// they have (ascending ids), `q` the list's counts of the same values, `adding` the positions in `p` of the new
+    /// item's values (ascending) and `count` how many values it has in all.
+    func klDivergence(p: [Double], q: [Double], adding: ArraySlice<Int>, count: Int, listCount: Int) -> Double {
+        let n = Double(listCount + 1)
         var kl = 0.0
         let alpha = Self.calibrationSmoothing
-        for (g, p) in target where p > 0 {
-            var q = list[g] ?? 0
-            if values.contains(g) { q += 1 / Double(values.count) }
-            let qTilde = (1 - alpha) * (q / n) + alpha * p
-            kl += p * log(p / qTilde)
+        var next = adding.startIndex
+        for t in p.indices {
+            var qt = q[t]
+            if next < adding.endIndex, adding[next] == t {
+                qt += 1 / Double(count)
+                next += 1
+            }
+            let pt = p[t]
+            guard pt > 0 else { continue }
+            let qTilde = (1 - alpha) * (qt / n) + alpha * pt
+            kl += pt * log(pt / qTilde)
         }
         return kl
     }
@@ -325,7 +459,8 @@ public struct PinStage: RerankStage {
         }
         var rest = list.entries.filter { !used.contains($0.index) }
         var result: [WorkingList.Entry] = []
-        for slot in 1...max(context.k, placed.map(\.slot).max() ?? 0) {
+        // (No slots at all for k = 0: `1...0` would trap.)
+        for slot in stride(from: 1, through: max(context.k, placed.map(\.slot).max() ?? 0), by: 1) {
             if let p = placed.first(where: { $0.slot == slot }) {
                 result.append(p.entry)
             } else if !rest.isEmpty {

@@ -6,10 +6,17 @@ public struct PolicyCatalogue: Sendable {
     /// Dense index of each item.
     public let index: [ItemID: Int]
     public let ids: [ItemID]
-    /// Values per attribute per item (dense index). Empty arrays never occur: unknowns get ``GroupAttribute/unknownValue``.
-    private let values: [GroupAttribute: [[String]]]
+    /// Values per attribute, interned (see ``AttributeValues``).
+    private let tables: [GroupAttribute: AttributeValues]
+    /// The table of an attribute the catalogue does not know: every item is ``GroupAttribute/unknownValue``.
+    private let unknownTable: AttributeValues
+    /// The tables every request consults, without a dictionary lookup.
+    private let makerGenderTable: AttributeValues
+    private let makerTable: AttributeValues
     /// Interaction counts (or any popularity measure) per item.
     public let popularity: [Double]
+    /// The largest value of ``popularity`` (0 for an empty catalogue).
+    public let maxPopularity: Double
     /// Unit-length content vectors (row-major, `dimension` wide), or empty.
     public let vectors: [Float]
     public let dimension: Int
@@ -56,8 +63,14 @@ public struct PolicyCatalogue: Sendable {
         for (name, map) in custom {
             values[.custom(name)] = items.map { orUnknown(map[$0.id].map { [$0] } ?? []) }
         }
-        self.values = values
+        var tables: [GroupAttribute: AttributeValues] = [:]
+        for (attribute, perItem) in values { tables[attribute] = AttributeValues(perItem: perItem) }
+        self.tables = tables
+        self.unknownTable = AttributeValues(uniformUnknownFor: items.count)
+        self.makerGenderTable = tables[.makerGender] ?? unknownTable
+        self.makerTable = tables[.maker] ?? unknownTable
         self.popularity = items.map { popularity[$0.id] ?? 0 }
+        self.maxPopularity = self.popularity.max() ?? 0
         let dim = vectors.values.first?.count ?? 0
         self.dimension = dim
         var flat = [Float](repeating: 0, count: dim * items.count)
@@ -78,23 +91,34 @@ public struct PolicyCatalogue: Sendable {
     public var count: Int { ids.count }
 
     /// Whether the catalogue knows this attribute (built-in attributes are always known).
-    public func has(_ attribute: GroupAttribute) -> Bool { values[attribute] != nil }
+    public func has(_ attribute: GroupAttribute) -> Bool { tables[attribute] != nil }
 
-    /// Values of `attribute` for the item at `index` (never empty).
+    /// The interned values of `attribute` (for an attribute the catalogue does not know, a table in which every item
+    /// is ``GroupAttribute/unknownValue``). Re-rankers work on its integer value ids instead of strings.
+    public func table(for attribute: GroupAttribute) -> AttributeValues {
+        switch attribute {
+        case .makerGender: makerGenderTable
+        case .maker: makerTable
+        default: tables[attribute] ?? unknownTable
+        }
+    }
+
+    /// Values of `attribute` for the item at `index` (never empty), in the order of their names.
     public func values(of attribute: GroupAttribute, at index: Int) -> [String] {
-        values[attribute]?[index] ?? [GroupAttribute.unknownValue]
+        let t = table(for: attribute)
+        return t.range(at: index).map { t.names[Int(t.ids[$0])] }
     }
 
     /// All distinct values of an attribute across the catalogue.
     public func distinctValues(of attribute: GroupAttribute) -> Set<String> {
-        var s = Set<String>()
-        for v in values[attribute] ?? [] { s.formUnion(v) }
-        return s
+        Set(tables[attribute]?.names ?? [])
     }
 
     /// Whether the item at `index` belongs to `group`.
     public func isMember(_ index: Int, of group: GroupKey) -> Bool {
-        values(of: group.attribute, at: index).contains(group.value)
+        let t = table(for: group.attribute)
+        guard let id = t.id(of: group.value) else { return false }
+        return t.contains(index, id)
     }
 
     /// Cosine similarity of two items' content vectors (0 when either has none).
@@ -106,5 +130,82 @@ public struct PolicyCatalogue: Sendable {
             for d in 0..<dimension { s += v[pa + d] * v[pb + d] }
         }
         return s
+    }
+}
+
+/// The values of one attribute for every item, interned once per catalogue: each distinct value has an integer id,
+/// ids follow the order of the values' names, and each item's ids are stored contiguously (compressed sparse rows).
+/// Re-rankers and the ``ExposureLedger`` compare and index by these ids instead of hashing strings.
+///
+/// A class so that the ledger can tell by identity whether ids it has mapped come from this table.
+public final class AttributeValues: Sendable {
+    /// Value id → value name, in ascending order of names.
+    public let names: [String]
+    /// Value name → value id.
+    private let lookup: [String: Int32]
+    /// Item `i`'s value ids are `ids[offsets[i] ..< offsets[i + 1]]`, ascending (empty when ``isUniform``).
+    private let offsets: [Int32]
+    /// Value ids of all items, concatenated.
+    public let ids: [Int32]
+    /// Whether every item has the single value id 0 (an attribute the catalogue does not know).
+    private let isUniform: Bool
+    /// The id of ``GroupAttribute/unknownValue``, when some item has it.
+    public let unknown: Int32?
+
+    /// Interns per-item value lists (each non-empty, without duplicates, in ascending order of names).
+    init(perItem: [[String]]) {
+        var distinct = Set<String>()
+        for vs in perItem { distinct.formUnion(vs) }
+        let names = distinct.sorted()
+        var lookup: [String: Int32] = [:]
+        lookup.reserveCapacity(names.count)
+        for (i, n) in names.enumerated() { lookup[n] = Int32(i) }
+        var offsets: [Int32] = [0]
+        offsets.reserveCapacity(perItem.count + 1)
+        var ids: [Int32] = []
+        ids.reserveCapacity(perItem.count)
+        for vs in perItem {
+            // Names are sorted, so ids are too.
+            for v in vs { if let id = lookup[v] { ids.append(id) } }
+            offsets.append(Int32(ids.count))
+        }
+        self.names = names
+        self.lookup = lookup
+        self.offsets = offsets
+        self.ids = ids
+        self.isUniform = false
+        self.unknown = lookup[GroupAttribute.unknownValue]
+    }
+
+    /// A table in which each of `count` items has the single value ``GroupAttribute/unknownValue``.
+    init(uniformUnknownFor count: Int) {
+        self.names = [GroupAttribute.unknownValue]
+        self.lookup = [GroupAttribute.unknownValue: 0]
+        self.offsets = []
+        self.ids = [0]
+        self.isUniform = true
+        self.unknown = 0
+    }
+
+    /// Number of distinct values.
+    public var count: Int { names.count }
+
+    /// The id of a value name, if some item has it.
+    public func id(of name: String) -> Int32? { lookup[name] }
+
+    /// Positions in ``ids`` of the item's value ids.
+    @inline(__always)
+    public func range(at index: Int) -> Range<Int> {
+        isUniform ? 0..<1 : Int(offsets[index])..<Int(offsets[index + 1])
+    }
+
+    /// Number of values of the item (at least 1).
+    @inline(__always)
+    public func valueCount(at index: Int) -> Int { range(at: index).count }
+
+    /// Whether the item has value `id`.
+    public func contains(_ index: Int, _ id: Int32) -> Bool {
+        for p in range(at: index) where ids[p] == id { return true }
+        return false
     }
 }

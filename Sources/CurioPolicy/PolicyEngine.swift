@@ -50,36 +50,58 @@ public struct PolicyEngine: Sendable {
 
     /// Re-ranks `request.candidates` under `policy` and (unless told otherwise) records the served list's exposure.
     public func apply(_ policy: Policy, to request: RerankRequest) -> RerankResult {
+        rerank(policy, candidates: request.candidates.map { (catalogue.index[$0.id] ?? -1, $0.score) }, k: request.k,
+               history: request.history.compactMap { catalogue.index[$0] }, now: request.now, recordExposure: request.recordExposure)
+    }
+
+    /// Re-ranks candidates given by catalogue index (as the serving path has them: no item ids to look up) — the same
+    /// result as `apply(_:to:)` with a ``RerankRequest`` of the items' ids. Indices outside the catalogue count as unknown.
+    public func apply(_ policy: Policy, to request: IndexedRerankRequest) -> RerankResult {
+        let count = catalogue.count
+        return rerank(policy, candidates: request.candidates.map { ($0.index >= 0 && $0.index < count ? $0.index : -1, $0.score) },
+                      k: request.k, history: request.history.filter { $0 >= 0 && $0 < count }, now: request.now,
+                      recordExposure: request.recordExposure)
+    }
+
+    /// The re-ranking itself; a candidate index of -1 is an unknown item.
+    private func rerank(_ policy: Policy, candidates: [(index: Int, score: Float)], k: Int, history: [Int], now: Date,
+                        recordExposure: Bool) -> RerankResult {
         var unknown = 0
-        var seen = Set<Int>()
-        var entries: [WorkingList.Entry] = []
-        entries.reserveCapacity(request.candidates.count)
+        // Duplicates: the first occurrence counts. One bit per catalogue item (cheaper than hashing 200 indices).
+        var seen = [UInt64](repeating: 0, count: (catalogue.count + 63) / 64)
         var lo = Float.infinity, hi = -Float.infinity
-        for c in request.candidates where c.score.isFinite {
+        for c in candidates where c.score.isFinite {
             lo = min(lo, c.score)
             hi = max(hi, c.score)
         }
-        for c in request.candidates {
-            guard let index = catalogue.index[c.id] else { unknown += 1; continue }
-            guard seen.insert(index).inserted else { continue }
+        // Sorted as plain values (score, index, position), then turned into entries.
+        var keys: [(score: Double, index: Int, position: Int)] = []
+        keys.reserveCapacity(candidates.count)
+        for (position, c) in candidates.enumerated() {
+            guard c.index >= 0 else { unknown += 1; continue }
+            let bit: UInt64 = 1 << UInt64(c.index & 63)
+            guard seen[c.index >> 6] & bit == 0 else { continue }
+            seen[c.index >> 6] |= bit
             let s = c.score.isFinite ? c.score : lo
-            let normalised = hi > lo ? Double((s - lo) / (hi - lo)) : 1
-            entries.append(.init(index: index, modelScore: c.score, score: normalised, adjustments: []))
+            keys.append((hi > lo ? Double((s - lo) / (hi - lo)) : 1, c.index, position))
         }
-        entries.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        keys.sort { $0.score > $1.score || ($0.score == $1.score && $0.index < $1.index) }
+        let entries = keys.map {
+            WorkingList.Entry(index: $0.index, modelScore: candidates[$0.position].score, score: $0.score, adjustments: [])
+        }
         var list = WorkingList(entries: entries)
-        let context = RerankContext(catalogue: catalogue, ledger: ledger, k: max(0, request.k),
-                                    history: request.history.compactMap { catalogue.index[$0] }, now: request.now)
+        let context = RerankContext(catalogue: catalogue, ledger: ledger, k: max(0, k), history: history, now: now)
         for stage in Self.stages(for: policy) { stage.apply(to: &list, context: context) }
-        let served = Array(list.entries.prefix(max(0, request.k)))
-        if request.recordExposure {
+        let served = list.entries.prefix(max(0, k))
+        let indices = served.map(\.index)
+        if recordExposure {
             var attributes: [GroupAttribute] = [.makerGender, .maker]
             if let a = policy.exposure?.attribute, !attributes.contains(a) { attributes.append(a) }
-            ledger.record(served.map(\.index), catalogue: catalogue, attributes: attributes)
+            ledger.record(indices, catalogue: catalogue, attributes: attributes)
         }
         let items = served.map {
             RankedItem(id: catalogue.ids[$0.index], modelScore: $0.modelScore, score: Float($0.score), adjustments: $0.adjustments)
         }
-        return RerankResult(items: items, filtered: list.filtered, unknown: unknown)
+        return RerankResult(items: items, filtered: list.filtered, unknown: unknown, indices: indices)
     }
 }

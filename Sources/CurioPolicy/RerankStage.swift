@@ -52,11 +52,12 @@ public struct FilterStage: RerankStage {
     public func allows(_ index: Int, catalogue: PolicyCatalogue) -> Bool {
         let id = catalogue.ids[index]
         if bans.contains(where: { $0.matches(index, id: id, in: catalogue) }) { return false }
-        if requireOpenLicence, !catalogue.values(of: .licence, at: index).contains("open") { return false }
+        if requireOpenLicence, !catalogue.isMember(index, of: GroupKey(attribute: .licence, value: "open")) { return false }
         return true
     }
 
     public func apply(to list: inout WorkingList, context: RerankContext) {
+        guard !bans.isEmpty || requireOpenLicence else { return }
         let before = list.entries.count
         list.entries.removeAll { !allows($0.index, catalogue: context.catalogue) }
         list.filtered += before - list.entries.count
@@ -71,7 +72,7 @@ public struct PopularityCorrectionStage: RerankStage {
 
     public func apply(to list: inout WorkingList, context: RerankContext) {
         guard strength > 0 else { return }
-        let maxPop = context.catalogue.popularity.max() ?? 0
+        let maxPop = context.catalogue.maxPopularity
         guard maxPop > 0 else { return }
         let scale = log1p(maxPop)
         for i in list.entries.indices {

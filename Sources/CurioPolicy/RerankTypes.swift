@@ -54,6 +54,29 @@ public struct RerankRequest: Sendable {
     }
 }
 
+/// A request to apply a policy to candidates given by catalogue index (``PolicyCatalogue/ids`` order) instead of
+/// item id: what a server that scored the catalogue by index has at hand, without hashing ids.
+public struct IndexedRerankRequest: Sendable {
+    /// Candidate catalogue indices with model scores (any order).
+    public var candidates: [(index: Int, score: Float)]
+    /// Length of the list to return.
+    public var k: Int
+    /// Catalogue indices of the visitor's own items (for calibration), most recent last.
+    public var history: [Int]
+    /// The time of the request (campaign windows).
+    public var now: Date
+    /// Whether to record the served list in the exposure ledger.
+    public var recordExposure: Bool
+    public init(candidates: [(index: Int, score: Float)], k: Int, history: [Int] = [], now: Date = Date(),
+                recordExposure: Bool = true) {
+        self.candidates = candidates
+        self.k = k
+        self.history = history
+        self.now = now
+        self.recordExposure = recordExposure
+    }
+}
+
 /// What the policy engine returns.
 public struct RerankResult: Sendable {
     public var items: [RankedItem]
@@ -61,4 +84,6 @@ public struct RerankResult: Sendable {
     public var filtered: Int
     /// Candidate ids not in the catalogue (ignored).
     public var unknown: Int
+    /// Catalogue indices of ``items``, in the same order.
+    public var indices: [Int] = []
 }

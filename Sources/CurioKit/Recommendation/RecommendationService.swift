@@ -307,9 +307,8 @@ public final class RecommendationService: @unchecked Sendable {
         // Curator policy.
         var ranked: [CurioPolicy.RankedItem]
         if let policy {
-            let request = RerankRequest(candidates: candidates.map { (snapshot.items[$0.index].id, $0.score) }, k: request.k,
-                                        history: history.entries.map { snapshot.items[$0.item].id }, now: request.now,
-                                        recordExposure: request.recordExposure)
+            let request = IndexedRerankRequest(candidates: candidates, k: request.k, history: history.entries.map(\.item),
+                                               now: request.now, recordExposure: request.recordExposure)
             ranked = s.engine.apply(policy, to: request).items
         } else {
             ranked = candidates.prefix(request.k).map { CurioPolicy.RankedItem(id: snapshot.items[$0.index].id, modelScore: $0.score, score: $0.score) }
