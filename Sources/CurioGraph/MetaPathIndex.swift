@@ -221,37 +221,54 @@ public struct MetaPathIndex: Sendable {
                 for k in 0..<b.count { byMiddle[b.nodes[k * L + L - 1], default: []].append(k) }
             }
             let checkVisitor = c.usesVisitors ? excludingVisitor : nil
-            // Middle nodes in order of first appearance with their sums (a linear search while there are few).
+            let firstDistinct = c.firstDistinct
+            let isDistinct = c.isDistinct
+            // Middle nodes in order of first appearance with their sums (a linear search while there are few). The
+            // join reads the instances through buffer pointers: no reference counting per instance.
             let rows = hh.halves[p]
-            for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {
-                let f = rows[hPos]
-                order.removeAll(keepingCapacity: true)
-                sums.removeAll(keepingCapacity: true)
-                let few = f.count <= 32
-                if !few { slots.removeAll(keepingCapacity: true) }
-                for fi in 0..<f.count {
-                    let middle = f.nodes[fi * L + L - 1]
-                    if let v = checkVisitor, middle == v { continue }
-                    var total = 0.0
-                    var matched = false
-                    if scan {
-                        for bi in 0..<b.count where b.nodes[bi * L + L - 1] == middle {
-                            matched = true
-                            if Self.distinctHalves(c, f, fi, b, bi) { total += b.weights[bi] }
-                        }
-                    } else if let matches = byMiddle[middle] {
-                        matched = true
-                        for bi in matches where Self.distinctHalves(c, f, fi, b, bi) { total += b.weights[bi] }
+            b.nodes.withUnsafeBufferPointer { bn in
+                b.weights.withUnsafeBufferPointer { bw in
+                    let bCount = bw.count
+                    /// Whether the two instances differ at every position the path requires to be distinct.
+                    func distinct(_ fn: UnsafeBufferPointer<Int32>, _ fi: Int, _ bi: Int) -> Bool {
+                        guard firstDistinct < L else { return true }
+                        for q in firstDistinct..<L where isDistinct[q] && fn[fi * L + q - 1] == bn[bi * L + q - 1] { return false }
+                        return true
                     }
-                    guard matched, total > 0 else { continue }
-                    let value = h.weight * f.weights[fi] * total
-                    if let k = few ? order.firstIndex(of: middle) : slots[middle] { sums[k] += value } else {
-                        if !few { slots[middle] = order.count }
-                        order.append(middle)
-                        sums.append(value)
+                    for (hPos, h) in hh.items.enumerated() where h.node != j && h.node != skipping {
+                        order.removeAll(keepingCapacity: true)
+                        sums.removeAll(keepingCapacity: true)
+                        rows[hPos].nodes.withUnsafeBufferPointer { fn in
+                            rows[hPos].weights.withUnsafeBufferPointer { fw in
+                                let few = fw.count <= 32
+                                if !few { slots.removeAll(keepingCapacity: true) }
+                                for fi in 0..<fw.count {
+                                    let middle = fn[fi * L + L - 1]
+                                    if let v = checkVisitor, middle == v { continue }
+                                    var total = 0.0
+                                    var matched = false
+                                    if scan {
+                                        for bi in 0..<bCount where bn[bi * L + L - 1] == middle {
+                                            matched = true
+                                            if distinct(fn, fi, bi) { total += bw[bi] }
+                                        }
+                                    } else if let matches = byMiddle[middle] {
+                                        matched = true
+                                        for bi in matches where distinct(fn, fi, bi) { total += bw[bi] }
+                                    }
+                                    guard matched, total > 0 else { continue }
+                                    let value = h.weight * fw[fi] * total
+                                    if let k = few ? order.firstIndex(of: middle) : slots[middle] { sums[k] += value } else {
+                                        if !few { slots[middle] = order.count }
+                                        order.append(middle)
+                                        sums.append(value)
+                                    }
+                                }
+                            }
+                        }
+                        for (k, m) in order.enumerated() { parts.append(PairPart(path: p, liked: h.node, middle: m, value: sums[k])) }
                     }
                 }
-                for (k, m) in order.enumerated() { parts.append(PairPart(path: p, liked: h.node, middle: m, value: sums[k])) }
             }
         }
         return parts

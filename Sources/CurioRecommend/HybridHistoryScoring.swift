@@ -48,7 +48,7 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
         if c.collaborativeWeight > 0 || c.propagationWeight > 0 {
             t = [Float](repeating: 0, count: n)
             model.collaborative.accumulate(positive, into: &t)
-            tTop = Self.topList(t)
+            tTop = Self.topList(t, support: positive, of: model.collaborative.weights)
             tMax = tTop.first?.value ?? 0
         }
         if c.collaborativeWeight > 0 {
@@ -71,7 +71,7 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
         if c.contentWeight > 0 {
             d = [Float](repeating: 0, count: n)
             model.content.accumulate(positive, into: &d)
-            dTop = Self.topList(d)
+            dTop = Self.topList(d, support: positive, of: model.content.weights)
             dMax = dTop.first?.value ?? 0
             HybridRecommender.addScaled(d, weight: c.contentWeight, top: dMax, into: &result)
         }
@@ -125,6 +125,35 @@ public final class HybridHistoryScoring: LeaveOneOutScoring {
                 i += 1
             }
         }
+        return list
+    }
+
+    /// ``topList(_:)`` for a part that is `Σ l_i · m[i, :]` over the history: only the columns of the history's rows
+    /// can be non-zero, so those are the candidates (a few hundred reads instead of the catalogue). Exact when
+    /// `topCount` of them are positive (every other entry is zero); otherwise the full pass decides.
+    static func topList(_ v: [Float], support history: [HistoryEntry], of m: SparseMatrix) -> [Entry] {
+        let k = topCount
+        var list: [Entry] = []
+        list.reserveCapacity(k + 1)
+        var threshold = -Float.infinity
+        v.withUnsafeBufferPointer { x in
+            for e in history where e.item >= 0 && e.item < m.rows {
+                for q in m.range(ofRow: e.item) {
+                    let i = Int(m.columnIndices[q])
+                    guard i < x.count else { continue }
+                    let value = x[i]
+                    // Ties by the lower index, as the full pass orders them; a column met twice enters once.
+                    guard list.count < k || value > threshold || (value == threshold && i < list[k - 1].index) else { continue }
+                    if list.contains(where: { $0.index == i }) { continue }
+                    var p = list.count
+                    while p > 0 && (list[p - 1].value < value || (list[p - 1].value == value && list[p - 1].index > i)) { p -= 1 }
+                    list.insert((i, value), at: p)
+                    if list.count > k { list.removeLast() }
+                    if list.count == k { threshold = list[k - 1].value }
+                }
+            }
+        }
+        guard list.count == k, threshold > 0 else { return topList(v) }
         return list
     }
 

@@ -69,6 +69,33 @@ struct HybridLeaveOneOutTests {
         #expect(compared > 30)
     }
 
+    @Test func theLargestEntriesFoundFromTheHistorysRowsAreThoseOfTheFullPass() throws {
+        let model = try Self.model((1, 1, 0.3))
+        var checked = 0
+        for history in Self.histories(model, count: 40) {
+            let positive = history.filter { $0.weight > 0 }.map { HistoryEntry(item: $0.item, weight: log1p($0.weight), time: $0.time) }
+            for graph in [model.collaborative, model.content] {
+                var part = [Float](repeating: 0, count: model.itemIDs.count)
+                graph.accumulate(positive, into: &part)
+                let sparse = HybridHistoryScoring.topList(part, support: positive, of: graph.weights)
+                let dense = HybridHistoryScoring.topList(part)
+                #expect(sparse.map(\.index) == dense.map(\.index) && sparse.map(\.value) == dense.map(\.value))
+                checked += 1
+            }
+        }
+        #expect(checked == 80)
+        // Fewer non-zero entries than the list holds (no history, or only an object outside the model): the full
+        // pass decides, with zeros by lowest index.
+        let graph = model.collaborative
+        for history in [[HistoryEntry(item: model.itemIDs.count + 5, weight: 1, time: 0)], []] {
+            var part = [Float](repeating: 0, count: model.itemIDs.count)
+            graph.accumulate(history, into: &part)
+            let sparse = HybridHistoryScoring.topList(part, support: history, of: graph.weights)
+            #expect(sparse.map(\.index) == Array(0..<HybridHistoryScoring.topCount))
+            #expect(sparse.map(\.index) == HybridHistoryScoring.topList(part).map(\.index))
+        }
+    }
+
     @Test func termsAreThoseOfTheModel() throws {
         let model = try Self.model((1, 1, 0.3))
         for history in Self.histories(model, count: 10) {
