@@ -283,32 +283,47 @@ public final class BertModel: @unchecked Sendable {
             }
             if ran { return }
         }
-        for layer in layers {
-            // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
-            for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
+        // Every product into `qkv` and `projected` accumulates onto its bias (BLAS beta = 1), written into the
+        // output rows beforehand — for the first layer here, then by the step that last reads those rows while
+        // they are still in cache (attention for `qkv`, the LayerNorms for `projected`): that saves OpenBLAS's
+        // separate pass to zero the output and a separate bias pass.
+        for k in 0..<t {
+            (qkv + k * h3).update(from: layers[0].qkvBias, count: h3)
+            (projected + k * h).update(from: layers[0].attentionOutputBias, count: h)
+        }
+        let sums = workspace.scores + workspace.scoreStride * tokens.longest + tokens.longest * d
+        for (index, layer) in layers.enumerated() {
+            let next = index + 1 < layers.count ? layers[index + 1] : nil
             dense(t: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
                 guard length > 0 else { continue }
+                // Score rows padded to whole 16-float vectors for the softmax kernel.
+                let stride = (length + 15) & ~15
                 for head in 0..<heads {
-                    let q = qkv + start * h3 + head * d
+                    let q = qkv + start * h3 + head * d, out = context + start * h + head * d
                     attentionScores(q: q, keys: q + h, stride: h3, length: length, headSize: d, scores: scores,
-                                    keysTransposed: scores + length * length)
-                    TensorKernels.softmaxRows(scores, rows: length, width: length)
-                    BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
-                               c: context + start * h + head * d, ldc: h)
+                                    scoreStride: stride, keysTransposed: scores + length * stride)
+                    TensorKernels.softmaxNumerators(scores, rows: length, width: length, stride: stride,
+                                                    inverseSums: sums)
+                    BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: stride, b: q + 2 * h, ldb: h3,
+                               c: out, ldc: h)
+                    TensorKernels.scaleRows(out, rows: length, width: d, stride: h, factors: sums)
+                }
+                if let next {
+                    for k in start..<(start + length) { (qkv + k * h3).update(from: next.qkvBias, count: h3) }
                 }
             }
-            dense(t: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, c: projected)
-            TensorKernels.addLayerNorm(projected, bias: layer.attentionOutputBias, residual: hidden, output: hidden,
+            dense(t: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, beta: 1, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: nil, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
-                                       epsilon: c.layerNormEpsilon)
+                                       epsilon: c.layerNormEpsilon, refill: layer.outputBias)
             dense(t: t, n: inner, k: h, a: hidden, b: layer.intermediateWeight, c: intermediate)
             TensorKernels.addBiasGELU(intermediate, rows: t, width: inner, bias: layer.intermediateBias)
-            dense(t: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, c: projected)
-            TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
+            dense(t: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, beta: 1, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: nil, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
-                                       epsilon: c.layerNormEpsilon)
+                                       epsilon: c.layerNormEpsilon, refill: next?.attentionOutputBias)
         }
     }
 }
@@ -407,10 +422,11 @@ extension BertModel {
     /// transposed-operand product (single thread, `curio-bench sgemm --shape`).
     @inline(__always)
     func attentionScores(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, length: Int, headSize d: Int,
-                         scores: UnsafeMutablePointer<Float>, keysTransposed kT: UnsafeMutablePointer<Float>) {
+                         scores: UnsafeMutablePointer<Float>, scoreStride: Int,
+                         keysTransposed kT: UnsafeMutablePointer<Float>) {
         guard length >= 64 else {
             BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: stride, b: keys, ldb: stride,
-                       c: scores, ldc: length)
+                       c: scores, ldc: scoreStride)
             return
         }
         for j in 0..<length {
@@ -422,7 +438,7 @@ extension BertModel {
         while row < length {
             let rows = min(block, length - row)
             BLAS.sgemm(m: rows, n: length, k: d, a: q + row * stride, lda: stride, b: kT, ldb: length,
-                       c: scores + row * length, ldc: length)
+                       c: scores + row * scoreStride, ldc: scoreStride)
             row += rows
         }
     }
@@ -477,6 +493,8 @@ public final class BertWorkspace {
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var tokenCapacity = 0, scoreCapacity = 0, width = 0, innerWidth = 0
+    /// Floats between rows of the attention scores: the longest sequence rounded up to a multiple of 16.
+    private(set) var scoreStride = 0
 
     /// An empty workspace; buffers are allocated by the first forward pass.
     public init() {}
@@ -499,8 +517,10 @@ public final class BertWorkspace {
             width = c.hiddenSize
             innerWidth = c.intermediateSize
         }
-        // Scores of one head (longest²), then room for its keys transposed (longest × headSize).
-        let scoreNeed = longest * longest + longest * c.headSize
+        // Scores of one head (longest rows padded to whole 16-float vectors), then room for its keys transposed
+        // (longest × headSize) and the rows' inverse softmax sums (longest).
+        scoreStride = (longest + 15) & ~15
+        let scoreNeed = longest * scoreStride + longest * c.headSize + longest
         if scoreNeed > scoreCapacity {
             scores.deallocate()
             scoreCapacity = max(scoreNeed, 1)
