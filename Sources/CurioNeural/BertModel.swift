@@ -429,9 +429,15 @@ extension BertModel {
                        c: scores, ldc: scoreStride)
             return
         }
+        // Pointer steps rather than index arithmetic: no overflow checks in this per-element loop.
+        var key = keys
         for j in 0..<length {
-            let key = keys + j * stride
-            for c in 0..<d { kT[c * length + j] = key[c] }
+            var target = kT + j
+            for c in 0..<d {
+                target.pointee = key[c]
+                target += length
+            }
+            key += stride
         }
         let block = max(1, (1 << 13) / length)
         var row = 0
