@@ -131,9 +131,10 @@ public final class BertModel: @unchecked Sendable {
             var layers: [Layer] = []
             for l in 0..<c.layerCount {
                 let p = "encoder.layer.\(l)."
-                // Q, K and V side by side in one [h, 3h] matrix (transposed) so one sgemm projects all three.
+                // Q, V and K side by side in one [h, 3h] matrix (transposed), in that order: one sgemm projects Q
+                // and V together (the first 2h columns), another K transposed (see `run`).
                 let qkv = filler.take(3 * h * h), qkvBias = filler.take(3 * h)
-                for (part, name) in ["query", "key", "value"].enumerated() {
+                for (part, name) in ["query", "value", "key"].enumerated() {
                     try filler.fillTransposed(qkv, p + "attention.self.\(name).weight", rows: h, columns: h,
                                               stride: 3 * h, offset: part * h)
                     try filler.fill(UnsafeMutableBufferPointer(rebasing: qkvBias[(part * h)..<((part + 1) * h)]),
@@ -261,7 +262,7 @@ public final class BertModel: @unchecked Sendable {
             throw NeuralError.invalidInput(reason: "token \(k) has position \(p); the model has \(c.maxPositions) positions")
         }
         let qkv = workspace.qkv, context = workspace.context, projected = workspace.projected
-        let intermediate = workspace.intermediate, scores = workspace.scores
+        let intermediate = workspace.intermediate, scores = workspace.scores, keysT = workspace.keysTransposed
         tokens.tokenIDs.withUnsafeBufferPointer { ids in
             tokens.positions.withUnsafeBufferPointer { positions in
                 for k in 0..<t {
@@ -283,32 +284,65 @@ public final class BertModel: @unchecked Sendable {
             }
             if ran { return }
         }
-        for layer in layers {
-            // Start from the bias and accumulate (beta = 1): saves OpenBLAS's zeroing pass and a separate bias pass.
-            for k in 0..<t { (qkv + k * h3).update(from: layer.qkvBias, count: h3) }
-            dense(t: t, n: h3, k: h, a: hidden, b: layer.qkvWeight, beta: 1, c: qkv)
+        // Queries and values come from one product into `qv` (`[t, 2h]`), keys from another straight into
+        // `keysT` (`[h, t]`, transposed), so that each head's scores are a plain product with no copy. The keys'
+        // bias is left out: it adds `q·b` to a whole row of scores, which the softmax cancels exactly.
+        // Every product into `qv`, `keysT` and `projected` accumulates onto its bias (BLAS beta = 1), written into
+        // the output rows beforehand — for the first layer here, then by the step that last reads those rows while
+        // they are still in cache (attention for `qv` and `keysT`, the LayerNorms for `projected`): that saves
+        // OpenBLAS's separate pass to zero the output and a separate bias pass.
+        let qv = qkv, h2 = 2 * h
+        // Rows of `keysT` a little more than `t` floats apart: a head's 32 key rows exactly a multiple of 4 KiB
+        // apart would all fall in the same few L1 cache sets.
+        var kt = ((t + 15) & ~15) + 16
+        if kt % 1024 == 0 { kt += 16 }
+        for k in 0..<t {
+            (qv + k * h2).update(from: layers[0].qkvBias, count: h2)
+            (projected + k * h).update(from: layers[0].attentionOutputBias, count: h)
+        }
+        keysT.update(repeating: 0, count: h * kt)
+        let sums = workspace.scores + workspace.scoreStride * tokens.longest
+        for (index, layer) in layers.enumerated() {
+            let next = index + 1 < layers.count ? layers[index + 1] : nil
+            dense(t: t, n: h2, k: h, a: hidden, b: layer.qkvWeight, ldb: h3, beta: 1, c: qv)
+            if t > Self.slicedInputTokens {
+                BLAS.sgemm(transA: true, transB: true, m: h, n: t, k: h, a: layer.qkvWeight + h2, lda: h3, b: hidden,
+                           ldb: h, beta: 1, c: keysT, ldc: kt)
+            } else {
+                // A few tokens: OpenBLAS's small-matrix path (column slices) and a copy beat the transposed product.
+                dense(t: t, n: h, k: h, a: hidden, b: layer.qkvWeight + h2, ldb: h3, c: context)
+                for k in 0..<t { for r in 0..<h { keysT[r * kt + k] = context[k * h + r] } }
+            }
             for s in 0..<tokens.sequenceCount {
                 let start = tokens.offsets[s], length = tokens.offsets[s + 1] - start
                 guard length > 0 else { continue }
+                // Score rows padded to whole 16-float vectors for the softmax kernel.
+                let stride = (length + 15) & ~15
                 for head in 0..<heads {
-                    let q = qkv + start * h3 + head * d
-                    attentionScores(q: q, keys: q + h, stride: h3, length: length, headSize: d, scores: scores,
-                                    keysTransposed: scores + length * length)
-                    TensorKernels.softmaxRows(scores, rows: length, width: length)
-                    BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
-                               c: context + start * h + head * d, ldc: h)
+                    let q = qv + start * h2 + head * d, out = context + start * h + head * d
+                    attentionScores(q: q, stride: h2, keysT: keysT + head * d * kt + start, keysStride: kt,
+                                    length: length, headSize: d, scores: scores, scoreStride: stride)
+                    TensorKernels.softmaxNumerators(scores, rows: length, width: length, stride: stride,
+                                                    inverseSums: sums)
+                    BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: stride, b: q + h, ldb: h2,
+                               c: out, ldc: h)
+                    TensorKernels.scaleRows(out, rows: length, width: d, stride: h, factors: sums)
+                }
+                if let next {
+                    for k in start..<(start + length) { (qv + k * h2).update(from: next.qkvBias, count: h2) }
+                    for r in 0..<h { (keysT + r * kt + start).update(repeating: 0, count: length) }
                 }
             }
-            dense(t: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, c: projected)
-            TensorKernels.addLayerNorm(projected, bias: layer.attentionOutputBias, residual: hidden, output: hidden,
+            dense(t: t, n: h, k: h, a: context, b: layer.attentionOutputWeight, beta: 1, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: nil, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.attentionNormGamma, beta: layer.attentionNormBeta,
-                                       epsilon: c.layerNormEpsilon)
+                                       epsilon: c.layerNormEpsilon, refill: layer.outputBias)
             dense(t: t, n: inner, k: h, a: hidden, b: layer.intermediateWeight, c: intermediate)
             TensorKernels.addBiasGELU(intermediate, rows: t, width: inner, bias: layer.intermediateBias)
-            dense(t: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, c: projected)
-            TensorKernels.addLayerNorm(projected, bias: layer.outputBias, residual: hidden, output: hidden,
+            dense(t: t, n: h, k: inner, a: intermediate, b: layer.outputWeight, beta: 1, c: projected)
+            TensorKernels.addLayerNorm(projected, bias: nil, residual: hidden, output: hidden,
                                        rows: t, width: h, gamma: layer.outputNormGamma, beta: layer.outputNormBeta,
-                                       epsilon: c.layerNormEpsilon)
+                                       epsilon: c.layerNormEpsilon, refill: next?.attentionOutputBias)
         }
     }
 }
@@ -362,10 +396,10 @@ extension BertModel {
                         let start = offsets[s], length = offsets[s + 1] - start
                         guard length > 0 else { continue }
                         let q = qkv + start * h3 + head * d
-                        BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + h, ldb: h3,
+                        BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: h3, b: q + 2 * h, ldb: h3,
                                    c: scores, ldc: length)
                         TensorKernels.softmaxRows(scores, rows: length, width: length)
-                        BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + 2 * h, ldb: h3,
+                        BLAS.sgemm(m: length, n: d, k: length, a: scores, lda: length, b: q + h, ldb: h3,
                                    c: context + start * h + head * d, ldc: h)
                     }
                     head += n
@@ -399,30 +433,22 @@ extension BertModel {
         }
     }
 
-    /// `scores = q · keysᵀ` for one head of one sequence (`length × length`; `q` and `keys` rows `stride` apart).
+    /// `scores = q · keysᵀ` for one head of one sequence (`length × length`, rows `scoreStride` apart), from its
+    /// queries (rows `stride` apart) and its keys already transposed (`headSize` rows of `length`, `keysStride`
+    /// apart).
     ///
-    /// From 64 tokens up, the keys are first copied transposed (`[headSize, length]`, into `keysTransposed`) and the
-    /// product is taken in row blocks of at most 2¹³ / length rows: plain products that small go to OpenBLAS's
-    /// small-matrix kernel, without packing. For 128 tokens that takes 13 µs + the copy instead of 27 µs for one
-    /// transposed-operand product (single thread, `curio-bench sgemm --shape`).
+    /// Taken in row blocks of at most 2¹³ / length rows: plain products that small go to OpenBLAS's small-matrix
+    /// kernel, without packing. For 128 tokens that takes 13 µs instead of 27 µs for one product with a transposed
+    /// operand (single thread, `curio-bench sgemm --shape`).
     @inline(__always)
-    func attentionScores(q: UnsafePointer<Float>, keys: UnsafePointer<Float>, stride: Int, length: Int, headSize d: Int,
-                         scores: UnsafeMutablePointer<Float>, keysTransposed kT: UnsafeMutablePointer<Float>) {
-        guard length >= 64 else {
-            BLAS.sgemm(transB: true, m: length, n: length, k: d, a: q, lda: stride, b: keys, ldb: stride,
-                       c: scores, ldc: length)
-            return
-        }
-        for j in 0..<length {
-            let key = keys + j * stride
-            for c in 0..<d { kT[c * length + j] = key[c] }
-        }
+    func attentionScores(q: UnsafePointer<Float>, stride: Int, keysT: UnsafePointer<Float>, keysStride: Int,
+                         length: Int, headSize d: Int, scores: UnsafeMutablePointer<Float>, scoreStride: Int) {
         let block = max(1, (1 << 13) / length)
         var row = 0
         while row < length {
             let rows = min(block, length - row)
-            BLAS.sgemm(m: rows, n: length, k: d, a: q + row * stride, lda: stride, b: kT, ldb: length,
-                       c: scores + row * length, ldc: length)
+            BLAS.sgemm(m: rows, n: length, k: d, a: q + row * stride, lda: stride, b: keysT, ldb: keysStride,
+                       c: scores + row * scoreStride, ldc: scoreStride)
             row += rows
         }
     }
@@ -443,12 +469,13 @@ extension BertModel {
     /// OpenBLAS is allowed: slices this thin take OpenBLAS's small-matrix path, which reads the weights in place
     /// instead of first copying ("packing") them — and that copy is most of the time of a short query, whose cost
     /// is streaming 42 MB of weights rather than arithmetic. Larger inputs go to one ordinary sgemm.
-    func dense(t: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float = 0,
-               c: UnsafeMutablePointer<Float>) {
+    func dense(t: Int, n: Int, k: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, ldb: Int? = nil,
+               beta: Float = 0, c: UnsafeMutablePointer<Float>) {
+        let ldb = ldb ?? n
         let width = Self.sliceWidth
         let slices = (n + width - 1) / width
         guard t <= Self.slicedInputTokens, slices > 1 else {
-            BLAS.sgemm(m: t, n: n, k: k, a: a, b: b, beta: beta, c: c)
+            BLAS.sgemm(m: t, n: n, k: k, a: a, b: b, ldb: ldb, beta: beta, c: c)
             return
         }
         let threads = max(1, min(BLAS.threadCount, slices))
@@ -457,7 +484,7 @@ extension BertModel {
             var slice = part
             while slice < slices {
                 let first = slice * width, count = min(width, n - first)
-                BLAS.sgemm(m: t, n: count, k: k, a: operands.a, lda: k, b: operands.b + first, ldb: n, beta: beta,
+                BLAS.sgemm(m: t, n: count, k: k, a: operands.a, lda: k, b: operands.b + first, ldb: ldb, beta: beta,
                            c: operands.c + first, ldc: n)
                 slice += threads
             }
@@ -476,31 +503,37 @@ public final class BertWorkspace {
     private(set) var projected = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private(set) var intermediate = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private(set) var scores = UnsafeMutablePointer<Float>.allocate(capacity: 1)
+    /// Keys of every token transposed, `[hiddenSize, tokens]`.
+    private(set) var keysTransposed = UnsafeMutablePointer<Float>.allocate(capacity: 1)
     private var tokenCapacity = 0, scoreCapacity = 0, width = 0, innerWidth = 0
+    /// Floats between rows of the attention scores: the longest sequence rounded up to a multiple of 16.
+    private(set) var scoreStride = 0
 
     /// An empty workspace; buffers are allocated by the first forward pass.
     public init() {}
 
     deinit {
-        for p in [hidden, qkv, context, projected, intermediate, scores] { p.deallocate() }
+        for p in [hidden, qkv, context, projected, intermediate, scores, keysTransposed] { p.deallocate() }
     }
 
     /// Makes room for `tokens` tokens whose longest sequence has `longest` tokens.
     func reserve(tokens: Int, longest: Int, configuration c: BertConfiguration) {
         if tokens > tokenCapacity || c.hiddenSize != width || c.intermediateSize != innerWidth {
             let n = max(tokens, 1)
-            for p in [hidden, qkv, context, projected, intermediate] { p.deallocate() }
+            for p in [hidden, qkv, context, projected, intermediate, keysTransposed] { p.deallocate() }
             hidden = .allocate(capacity: n * c.hiddenSize)
             qkv = .allocate(capacity: n * 3 * c.hiddenSize)
             context = .allocate(capacity: n * c.hiddenSize)
             projected = .allocate(capacity: n * c.hiddenSize)
             intermediate = .allocate(capacity: n * c.intermediateSize)
+            keysTransposed = .allocate(capacity: (n + 48) * c.hiddenSize)  // rows padded, see `run`
             tokenCapacity = n
             width = c.hiddenSize
             innerWidth = c.intermediateSize
         }
-        // Scores of one head (longest²), then room for its keys transposed (longest × headSize).
-        let scoreNeed = longest * longest + longest * c.headSize
+        // Scores of one head (longest rows padded to whole 16-float vectors), then the rows' inverse softmax sums.
+        scoreStride = (longest + 15) & ~15
+        let scoreNeed = longest * scoreStride + longest
         if scoreNeed > scoreCapacity {
             scores.deallocate()
             scoreCapacity = max(scoreNeed, 1)

@@ -121,26 +121,29 @@ public enum TensorKernels {
     /// Residual connection and LayerNorm in one pass over each row:
     /// `output[r] = LayerNorm(input[r] + bias + residual[r]) · gamma + beta`, with the biased variance and `epsilon`
     /// inside the square root, as PyTorch computes it. `input` is used as scratch; `output` may alias `residual`.
+    /// With `refill`, each row of `input` is afterwards overwritten with `refill` (`width` values) while it is still
+    /// in cache: the bias of the next product into `input`, which then accumulates onto it (BLAS `beta` = 1)
+    /// instead of BLAS zeroing its output in a separate pass.
     public static func addLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
                                     residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                     rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                                    epsilon: Float) {
+                                    epsilon: Float, refill: UnsafePointer<Float>? = nil) {
         #if arch(x86_64)
         if wideKernelsAvailable {
             CurioNeuralAVX512.addLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows,
-                                           width: width, gamma: gamma, beta: beta, epsilon: epsilon)
+                                           width: width, gamma: gamma, beta: beta, epsilon: epsilon, refill: refill)
             return
         }
         #endif
         portableAddLayerNorm(input, bias: bias, residual: residual, output: output, rows: rows, width: width,
-                             gamma: gamma, beta: beta, epsilon: epsilon)
+                             gamma: gamma, beta: beta, epsilon: epsilon, refill: refill)
     }
 
     /// ``addLayerNorm(_:bias:residual:output:rows:width:gamma:beta:epsilon:)`` in portable code.
     static func portableAddLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
                                      residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                                      rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                                     epsilon: Float) {
+                                     epsilon: Float, refill: UnsafePointer<Float>? = nil) {
         let inverseWidth = 1 / Float(width)
         for r in 0..<rows {
             let v = input + r * width
@@ -162,6 +165,7 @@ public enum TensorKernels {
             let scale = 1 / (variance + epsilon).squareRoot()
             let out = output + r * width
             for c in 0..<width { out[c] = (v[c] - mean) * scale * gamma[c] + beta[c] }
+            if let refill { v.update(from: refill, count: width) }
         }
     }
 
@@ -194,6 +198,58 @@ public enum TensorKernels {
             while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
             let inverse = 1 / ((s0 + s1) + (s2 + s3))
             for c in 0..<width { row[c] *= inverse }
+        }
+    }
+
+    /// Softmax numerators of each row, in place: `x[r, c] = e^(x[r, c] − max_c x[r, c])` for `c < width`, rows
+    /// `stride` floats apart, and `inverseSums[r] = 1 / Σ_c x[r, c]`. The division is left to the caller: attention
+    /// scales the `length × headSize` product of these rows with the values instead of the `length × length` rows
+    /// themselves. `stride` must be a multiple of 16 and at least `width`; the padding after each row's `width`
+    /// values is scratch (the 16-lane kernel overwrites it).
+    public static func softmaxNumerators(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                                         inverseSums: UnsafeMutablePointer<Float>) {
+        precondition(stride >= width && stride % 16 == 0, "softmax rows must be padded to whole 16-float vectors")
+        #if arch(x86_64)
+        if wideKernelsAvailable {
+            CurioNeuralAVX512.softmaxNumerators(x, rows: rows, width: width, stride: stride, inverseSums: inverseSums)
+            return
+        }
+        #endif
+        portableSoftmaxNumerators(x, rows: rows, width: width, stride: stride, inverseSums: inverseSums)
+    }
+
+    /// ``softmaxNumerators(_:rows:width:stride:inverseSums:)`` in portable code.
+    static func portableSoftmaxNumerators(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                                          inverseSums: UnsafeMutablePointer<Float>) {
+        guard width > 0 else { return }
+        for r in 0..<rows {
+            let row = x + r * stride
+            let m = maximum(row, width)
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            var c = 0
+            while c + 4 <= width {
+                let e0 = exp(row[c] - m), e1 = exp(row[c + 1] - m), e2 = exp(row[c + 2] - m), e3 = exp(row[c + 3] - m)
+                row[c] = e0; row[c + 1] = e1; row[c + 2] = e2; row[c + 3] = e3
+                s0 += e0; s1 += e1; s2 += e2; s3 += e3
+                c += 4
+            }
+            while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
+            inverseSums[r] = 1 / ((s0 + s1) + (s2 + s3))
+        }
+    }
+
+    /// `x[r, c] *= factors[r]` for `c < width`, rows `stride` floats apart.
+    public static func scaleRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                                 factors: UnsafePointer<Float>) {
+        #if arch(x86_64)
+        if wideKernelsAvailable {
+            CurioNeuralAVX512.scaleRows(x, rows: rows, width: width, stride: stride, factors: factors)
+            return
+        }
+        #endif
+        for r in 0..<rows {
+            let row = x + r * stride, f = factors[r]
+            for c in 0..<width { row[c] *= f }
         }
     }
 

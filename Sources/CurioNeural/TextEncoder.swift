@@ -114,7 +114,8 @@ public struct TextEncoder: Sendable {
             throw NeuralError.invalidInput(reason:
                 "text \(n) has \(sequence.count) tokens; the model takes at most \(model.configuration.maxPositions)")
         }
-        let batches = Self.plan(lengths: ids.map(\.count), maxTokens: maxBatchTokens, maxSize: maxBatchSize)
+        let batches = Self.plan(lengths: ids.map(\.count), maxTokens: maxBatchTokens, maxSize: maxBatchSize,
+                                workers: parallelism)
         let workers = min(parallelism, batches.count)
         let failure = SharedSlots<NeuralError?>(count: 1, initial: nil)
         try output.storage.withUnsafeMutableBufferPointer { out in
@@ -166,7 +167,23 @@ public struct TextEncoder: Sendable {
 
     /// Groups text indices into batches: sorted by token count (longest first, so the costliest work starts
     /// early and similar lengths share a batch), each batch capped at `maxTokens` tokens and `maxSize` texts.
-    static func plan(lengths: [Int], maxTokens: Int, maxSize: Int) -> [[Int]] {
+    ///
+    /// With several `workers` taking batches in turn, the last `workers` batches are split in four: a worker
+    /// that runs out of batches then waits for the others' last quarter-batch at most, not a whole batch.
+    static func plan(lengths: [Int], maxTokens: Int, maxSize: Int, workers: Int = 1) -> [[Int]] {
+        let batches = fullBatches(lengths: lengths, maxTokens: maxTokens, maxSize: maxSize)
+        guard workers > 1, batches.count > 1 else { return batches }
+        let split = batches.count - min(workers, batches.count)
+        var result = Array(batches[..<split])
+        for batch in batches[split...] {
+            let pieces = min(4, batch.count)
+            for p in 0..<pieces { result.append(Array(batch[(p * batch.count / pieces)..<((p + 1) * batch.count / pieces)])) }
+        }
+        return result
+    }
+
+    /// ``plan(lengths:maxTokens:maxSize:workers:)`` without the split of the last batches.
+    private static func fullBatches(lengths: [Int], maxTokens: Int, maxSize: Int) -> [[Int]] {
         let order = lengths.indices.sorted { (lengths[$0], $1) > (lengths[$1], $0) }
         var batches: [[Int]] = []
         var current: [Int] = [], tokens = 0

@@ -33,8 +33,16 @@ func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
 /// from the low mantissa bits.
 @inline(__always)
 public func wideExp(_ x: Lanes) -> Lanes {
-    let low = Lanes(repeating: -87), high = Lanes(repeating: 88)
-    let x = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+    let high = Lanes(repeating: 88)
+    return wideExpUpTo88(x.replacing(with: high, where: x .> high))
+}
+
+/// ``wideExp(_:)`` for lanes that cannot exceed 88, without the upper clamp: softmax's `x − max ≤ 0` and erfc's
+/// `−a² + P(t) ≤ 0`, where a compare and a blend are a tenth of the work.
+@inline(__always)
+public func wideExpUpTo88(_ x: Lanes) -> Lanes {
+    let low = Lanes(repeating: -87)
+    let x = x.replacing(with: low, where: x .< low)
     let shifted = fma(x, Lanes(repeating: 1.442_695_04), Lanes(repeating: 12_582_912))
     let n = shifted - 12_582_912
     var r = x.addingProduct(-n, Lanes(repeating: 0.693_145_751_953_125))
@@ -67,7 +75,7 @@ public func wideErfcNonNegative(_ a: Lanes) -> Lanes {
     p = fma(p, t, Lanes(repeating: 0.374_091_96))
     p = fma(p, t, Lanes(repeating: 1.000_023_68))
     p = fma(p, t, Lanes(repeating: -1.265_512_23))
-    return t * wideExp(fma(-a, a, p))
+    return t * wideExpUpTo88(fma(-a, a, p))
 }
 
 /// Exact (erf) GELU lane by lane: `x · ½ · (1 + erf(x/√2))`, with `1 + erf(z)` evaluated as `erfc(−z)` for `z < 0`
@@ -144,13 +152,59 @@ public func softmaxRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int)
     }
 }
 
+/// Softmax numerators of each row, in place: `x[r, c] = e^(x[r, c] − max_c x[r, c])` for `c < width`, rows `stride`
+/// floats apart, and `inverseSums[r] = 1 / Σ_c x[r, c]` — the division is left to the caller, who scales the (much
+/// narrower) product the rows are multiplied into. `stride` is a multiple of 16 and at least `width`, so every row is
+/// whole vectors: the padding after each row's `width` values is overwritten (with values near zero).
+public func softmaxNumerators(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                              inverseSums: UnsafeMutablePointer<Float>) {
+    guard width > 0 else { return }
+    let end = (width + 15) & ~15, last = end - 16
+    let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    let padding = lane .>= SIMD16<Int32>(repeating: Int32(width - last))
+    let lowest = Lanes(repeating: -Float.greatestFiniteMagnitude)
+    for r in 0..<rows {
+        let row = x + r * stride
+        // Padding lanes can never be the maximum, and their exponentials (clamped at e^-87) vanish in the sum.
+        store(load(row + last).replacing(with: lowest, where: padding), row + last)
+        var m = load(row)
+        var c = 16
+        while c < end { let y = load(row + c); m = m.replacing(with: y, where: y .> m); c += 16 }
+        let shift = Lanes(repeating: m.max())
+        var s = Lanes()
+        c = 0
+        while c < end {
+            let e = wideExpUpTo88(load(row + c) - shift)
+            store(e, row + c)
+            s += e
+            c += 16
+        }
+        inverseSums[r] = 1 / s.sum()
+    }
+}
+
+/// `x[r, c] *= factors[r]` for `c < width`, rows `stride` floats apart.
+public func scaleRows(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
+                      factors: UnsafePointer<Float>) {
+    let vectorWidth = width & ~15
+    for r in 0..<rows {
+        let row = x + r * stride
+        let f = Lanes(repeating: factors[r])
+        var c = 0
+        while c < vectorWidth { store(load(row + c) * f, row + c); c += 16 }
+        while c < width { row[c] *= factors[r]; c += 1 }
+    }
+}
+
 /// Residual connection and LayerNorm in one pass over each row:
 /// `output[r] = LayerNorm(input[r] + bias + residual[r]) · gamma + beta`, biased variance, `epsilon` inside the
-/// square root (PyTorch's definition). `input` is used as scratch; `output` may alias `residual`.
+/// square root (PyTorch's definition). `input` is used as scratch; `output` may alias `residual`. With `refill`,
+/// each row of `input` is then overwritten with `refill` (`width` values) while it is still in cache — the next
+/// product into `input` accumulates onto it (its bias), which saves BLAS a separate pass to zero its output.
 public func addLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
                          residual: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>,
                          rows: Int, width: Int, gamma: UnsafePointer<Float>, beta: UnsafePointer<Float>,
-                         epsilon: Float) {
+                         epsilon: Float, refill: UnsafePointer<Float>? = nil) {
     let vectorWidth = width & ~15
     let inverseWidth = 1 / Float(width)
     for r in 0..<rows {
@@ -190,6 +244,7 @@ public func addLayerNorm(_ input: UnsafeMutablePointer<Float>, bias: UnsafePoint
             c += 16
         }
         for k in vectorWidth..<width { out[k] = (v[k] - mean) * scale * gamma[k] + beta[k] }
+        if let refill { v.update(from: refill, count: width) }
     }
 }
 #endif

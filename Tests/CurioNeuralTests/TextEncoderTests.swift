@@ -135,6 +135,19 @@ struct TextEncoderTests {
         }
     }
 
+    @Test func theLastBatchesAreSplitForSeveralWorkers() {
+        let lengths = (0..<40).map { 100 + $0 }
+        let whole = TextEncoder.plan(lengths: lengths, maxTokens: 1000, maxSize: 64)
+        let split = TextEncoder.plan(lengths: lengths, maxTokens: 1000, maxSize: 64, workers: 2)
+        #expect(split.flatMap { $0 } == whole.flatMap { $0 })  // same texts, same order
+        #expect(Array(split.prefix(whole.count - 2)) == Array(whole.prefix(whole.count - 2)))
+        let pieces = whole.suffix(2).reduce(0) { $0 + min(4, $1.count) }
+        #expect(whole.suffix(2).contains { $0.count >= 4 })
+        #expect(split.count == whole.count - 2 + pieces)
+        let largest = whole.suffix(2).map(\.count).max()!
+        #expect(split.suffix(pieces).allSatisfy { !$0.isEmpty && $0.count <= (largest + 3) / 4 })
+    }
+
     @Test func batchesFollowLengthOrderAndRespectBudgets() {
         let lengths = [5, 300, 7, 6, 120, 5, 9]
         let batches = TextEncoder.plan(lengths: lengths, maxTokens: 310, maxSize: 3)

@@ -90,6 +90,57 @@ struct WideKernelsTests {
         }
     }
 
+    @Test(arguments: [1, 9, 16, 17, 64, 129, 200])
+    func softmaxNumeratorsOverPaddedRowsMatchThePortableKernel(width: Int) {
+        let rows = 5, stride = (width + 15) & ~15
+        var input = Self.values(rows * stride, in: -30...30)
+        input[0] = 1000  // an outlier must not overflow
+        var wide = input, portable = input
+        var wideSums = [Float](repeating: 0, count: rows), portableSums = wideSums
+        CurioNeuralAVX512.softmaxNumerators(&wide, rows: rows, width: width, stride: stride, inverseSums: &wideSums)
+        TensorKernels.portableSoftmaxNumerators(&portable, rows: rows, width: width, stride: stride,
+                                                inverseSums: &portableSums)
+        for r in 0..<rows {
+            // Scaled by the inverse sums, each row is the softmax of its `width` inputs (the padding is ignored).
+            let row = Array(input[(r * stride)..<(r * stride + width)])
+            let m = row.max()!
+            let total = row.reduce(0.0) { $0 + Foundation.exp(Double($1 - m)) }
+            for c in 0..<width {
+                let exact = Foundation.exp(Double(row[c] - m)) / total
+                let w = Double(wide[r * stride + c] * wideSums[r]), p = Double(portable[r * stride + c] * portableSums[r])
+                #expect(Swift.abs(w - exact) < 1e-6 && Swift.abs(p - exact) < 1e-6, "width \(width), row \(r), column \(c)")
+            }
+        }
+    }
+
+    @Test func scaleRowsScalesOnlyTheGivenWidth() {
+        let rows = 3, width = 20, stride = 24
+        var x = Self.values(rows * stride, in: -2...2)
+        let before = x, factors: [Float] = [2, 0.5, -1]
+        CurioNeuralAVX512.scaleRows(&x, rows: rows, width: width, stride: stride, factors: factors)
+        for r in 0..<rows {
+            for c in 0..<stride {
+                let expected = c < width ? before[r * stride + c] * factors[r] : before[r * stride + c]
+                #expect(x[r * stride + c] == expected)
+            }
+        }
+    }
+
+    @Test func layerNormRefillsItsInputRowsAfterNormalising() {
+        let rows = 4, width = 384
+        let input = Self.values(rows * width, in: -4...4), residual = Self.values(rows * width, in: -2...2, seed: 3)
+        let gamma = Self.values(width, in: 0.5...1.5, seed: 9), beta = Self.values(width, in: -0.2...0.2, seed: 13)
+        let refill = Self.values(width, in: -1...1, seed: 17)
+        var plainInput = input, refilledInput = input
+        var plain = residual, refilled = residual
+        CurioNeuralAVX512.addLayerNorm(&plainInput, bias: nil, residual: plain, output: &plain, rows: rows,
+                                       width: width, gamma: gamma, beta: beta, epsilon: 1e-12)
+        CurioNeuralAVX512.addLayerNorm(&refilledInput, bias: nil, residual: refilled, output: &refilled, rows: rows,
+                                       width: width, gamma: gamma, beta: beta, epsilon: 1e-12, refill: refill)
+        #expect(plain == refilled)
+        for r in 0..<rows { #expect(Array(refilledInput[(r * width)..<((r + 1) * width)]) == refill) }
+    }
+
     @Test(arguments: [4, 16, 21, 384])
     func layerNormMatchesThePortableKernel(width: Int) {
         let rows = 5
