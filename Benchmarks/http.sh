@@ -2,14 +2,14 @@
 # HTTP benchmark: GET /v1/items/{id} over many ids with wrk (latency percentiles), Curio (libmicrohttpd) against
 # a minimal Python stdlib ThreadingHTTPServer reading the same SQLite file. Ratio last.
 # Target: >= 5,000 requests/s with p99 < 5 ms on this 2-core machine.
-# Usage: Benchmarks/http.sh   (env: DURATION=10s CONNECTIONS=16 WRK_THREADS=1 SERVER_THREADS=2 DATA=data/sample/tate)
+# Usage: Benchmarks/http.sh   (env: DURATION=10s CONNECTIONS=16 WRK_THREADS=1 SERVER_THREADS=4×cores DATA=data/sample/tate)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DURATION="${DURATION:-10s}"
 CONNECTIONS="${CONNECTIONS:-16}"
 WRK_THREADS="${WRK_THREADS:-1}"
-SERVER_THREADS="${SERVER_THREADS:-2}"
+SERVER_THREADS="${SERVER_THREADS:-$((4 * $(nproc)))}"
 DATA="${DATA:-data/sample/tate}"
 if [ ! -d "$DATA" ]; then DATA="../shared/data/tate"; fi
 

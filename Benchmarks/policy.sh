@@ -12,7 +12,7 @@
 # ~70,000 objects, re-ranks and explains) and wrk spreading requests over thousands of distinct visitors; the same
 # HTTP run with the default 30 s cache follows as a secondary, labelled line. `uptime` load is printed with each part.
 # Usage: Benchmarks/policy.sh   (env: VISITORS=10000 REQUESTS=10000 MODEL=hybrid EVAL_MODELS=hybrid,graph DURATION=20s
-#                                 CONNECTIONS=16 SERVER_THREADS=2 DATA=../shared/data/tate KEEP=1 to keep the work
+#                                 CONNECTIONS=16 SERVER_THREADS=4×cores DATA=../shared/data/tate KEEP=1 to keep the work
 #                                 folder, WORK=DIR to reuse a folder kept earlier (skips ingest, simulate and train),
 #                                 PARTS="serving evaluation http" to run only some parts)
 set -euo pipefail
@@ -24,7 +24,7 @@ MODEL="${MODEL:-hybrid}"
 EVAL_MODELS="${EVAL_MODELS:-$MODEL,graph}"
 DURATION="${DURATION:-20s}"
 CONNECTIONS="${CONNECTIONS:-16}"
-SERVER_THREADS="${SERVER_THREADS:-2}"
+SERVER_THREADS="${SERVER_THREADS:-$((4 * $(nproc)))}"
 DATA="${DATA:-../shared/data/tate}"
 [ -d "$DATA" ] || { echo "policy: no Tate data at $DATA" >&2; exit 66; }
 

@@ -25,7 +25,7 @@ struct ServeCommand: ParsableCommand {
     var port: UInt16 = 8080
     @Option(valueName: "address", help: "Address to listen on: 127.0.0.1 or localhost (this machine only), 0.0.0.0 (every interface), ::1 or ::.")
     var host: String = "127.0.0.1"
-    @Option(valueName: "n", help: "Worker threads (default: the number of processor cores, at least 2).")
+    @Option(valueName: "n", help: "Worker threads (default: four per processor core).")
     var threads: Int?
     @Option(valueName: "bytes", help: "Largest request body accepted; larger ones get 413.")
     var maxBodyBytes: Int = 1 << 20
