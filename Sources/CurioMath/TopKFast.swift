@@ -87,42 +87,10 @@ extension TopK {
         scores.withUnsafeBufferPointer { largest($0, k: k) }
     }
 
-    /// The bounded-heap selection over every entry (same contract as ``largest(_:k:)``).
+    /// The bounded-heap selection over every entry (same contract as ``largest(_:k:)``): ``select(_:k:isExcluded:)``
+    /// with −∞ excluded (it already skips NaN).
     static func heapLargest(_ scores: UnsafeBufferPointer<Float>, k: Int) -> [(index: Int, score: Float)] {
-        var heap: [(index: Int, score: Float)] = []
-        heap.reserveCapacity(min(k, scores.count))
-        // The worst kept entry at the root. Entries arrive in index order, so a later one with an equal score is worse
-        // than every kept one: only strictly greater scores enter once the heap is full.
-        func worse(_ a: (index: Int, score: Float), _ b: (index: Int, score: Float)) -> Bool {
-            a.score < b.score || (a.score == b.score && a.index > b.index)
-        }
-        for i in 0..<scores.count {
-            let s = scores[i]
-            guard s > -Float.infinity else { continue }
-            if heap.count < k {
-                heap.append((i, s))
-                var c = heap.count - 1
-                while c > 0 {
-                    let p = (c - 1) / 2
-                    guard worse(heap[c], heap[p]) else { break }
-                    heap.swapAt(c, p)
-                    c = p
-                }
-            } else if s > heap[0].score {
-                heap[0] = (i, s)
-                var i = 0
-                while true {
-                    let l = 2 * i + 1, r = l + 1
-                    var m = i
-                    if l < k, worse(heap[l], heap[m]) { m = l }
-                    if r < k, worse(heap[r], heap[m]) { m = r }
-                    if m == i { break }
-                    heap.swapAt(i, m)
-                    i = m
-                }
-            }
-        }
-        return heap.sorted { worse($1, $0) }
+        select(scores, k: k) { scores[$0] == -.infinity }
     }
 
     /// The k-th largest value of `v` (1-based; NaN-free input assumed, −∞ allowed); reorders `v`.

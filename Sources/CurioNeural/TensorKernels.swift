@@ -185,20 +185,26 @@ public enum TensorKernels {
         guard width > 0 else { return }
         for r in 0..<rows {
             let row = x + r * width
-            let m = maximum(row, width)
-            // Exponentials and their sum in one pass; four lanes so the loop maps onto vector registers.
-            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-            var c = 0
-            while c + 4 <= width {
-                let e0 = exp(row[c] - m), e1 = exp(row[c + 1] - m), e2 = exp(row[c + 2] - m), e3 = exp(row[c + 3] - m)
-                row[c] = e0; row[c + 1] = e1; row[c + 2] = e2; row[c + 3] = e3
-                s0 += e0; s1 += e1; s2 += e2; s3 += e3
-                c += 4
-            }
-            while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
-            let inverse = 1 / ((s0 + s1) + (s2 + s3))
+            let inverse = portableNumerators(row, width: width)
             for c in 0..<width { row[c] *= inverse }
         }
+    }
+
+    /// One row's softmax numerators `e^(x − max)` in place; returns `1 / Σ`. Exponentials and their sum in one pass,
+    /// four lanes so the loop maps onto vector registers.
+    @inline(__always)
+    static func portableNumerators(_ row: UnsafeMutablePointer<Float>, width: Int) -> Float {
+        let m = maximum(row, width)
+        var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+        var c = 0
+        while c + 4 <= width {
+            let e0 = exp(row[c] - m), e1 = exp(row[c + 1] - m), e2 = exp(row[c + 2] - m), e3 = exp(row[c + 3] - m)
+            row[c] = e0; row[c + 1] = e1; row[c + 2] = e2; row[c + 3] = e3
+            s0 += e0; s1 += e1; s2 += e2; s3 += e3
+            c += 4
+        }
+        while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
+        return 1 / ((s0 + s1) + (s2 + s3))
     }
 
     /// Softmax numerators of each row, in place: `x[r, c] = e^(x[r, c] − max_c x[r, c])` for `c < width`, rows
@@ -222,20 +228,7 @@ public enum TensorKernels {
     static func portableSoftmaxNumerators(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, stride: Int,
                                           inverseSums: UnsafeMutablePointer<Float>) {
         guard width > 0 else { return }
-        for r in 0..<rows {
-            let row = x + r * stride
-            let m = maximum(row, width)
-            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-            var c = 0
-            while c + 4 <= width {
-                let e0 = exp(row[c] - m), e1 = exp(row[c + 1] - m), e2 = exp(row[c + 2] - m), e3 = exp(row[c + 3] - m)
-                row[c] = e0; row[c + 1] = e1; row[c + 2] = e2; row[c + 3] = e3
-                s0 += e0; s1 += e1; s2 += e2; s3 += e3
-                c += 4
-            }
-            while c < width { let e = exp(row[c] - m); row[c] = e; s0 += e; c += 1 }
-            inverseSums[r] = 1 / ((s0 + s1) + (s2 + s3))
-        }
+        for r in 0..<rows { inverseSums[r] = portableNumerators(x + r * stride, width: width) }
     }
 
     /// `x[r, c] *= factors[r]` for `c < width`, rows `stride` floats apart.

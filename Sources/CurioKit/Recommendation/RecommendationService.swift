@@ -467,18 +467,29 @@ public final class RecommendationService: @unchecked Sendable {
         let snapshot = s.snapshot
         let ids = positions.map { snapshot.items[$0].id }
         let historyIDs = history.entries.map { snapshot.items[$0.item].id }
-        var allTyped: [[MetaPathLink]]?
-        let attributions = attribution.attribute(
+        let (attributions, typed) = attributedAndTyped(
             scoring: snapshot.contentModel.leaveOneOutScoring(forHistory: history.entries, scores: base), history: history.entries,
-            items: positions, priority: {
-                let t = s.composer.typed(ids, history: historyIDs)
-                allTyped = t
-                return priority(t, history: historyIDs, composer: s.composer) { snapshot.index[$0] }
-            })
-        let typed = allTyped ?? s.composer.typed(ids, history: Self.cited(attributions) { snapshot.items[$0].id })
+            items: positions, itemIDs: ids, historyIDs: historyIDs, composer: s.composer,
+            id: { snapshot.items[$0].id }, index: { snapshot.index[$0] })
         return zip(typed, attributions).map { links, a in
             s.composer.citedEvidence(typed: links, attributions: a.map { (snapshot.items[$0.item].id, $0.drop) }, fallback: .textSimilarity)
         }
+    }
+
+    /// The attributions of `items` (model indices; `itemIDs` their ids) and each item's graph links to the visitor's
+    /// objects. Typing walks the graph from every object it is given, so only the objects the attributions cite are
+    /// typed — unless the attribution asked for the whole history's links to choose which objects to leave out
+    /// (models without history terms, long histories), in which case those links are reused.
+    private func attributedAndTyped(scoring: any LeaveOneOutScoring, history: [HistoryEntry], items: [Int], itemIDs: [ItemID],
+                                    historyIDs: [ItemID], composer: ExplanationComposer, id: (Int) -> ItemID,
+                                    index: (ItemID) -> Int?) -> ([[(item: Int, drop: Double)]], [[MetaPathLink]]) {
+        var allTyped: [[MetaPathLink]]?
+        let attributions = attribution.attribute(scoring: scoring, history: history, items: items, priority: {
+            let t = composer.typed(itemIDs, history: historyIDs)
+            allTyped = t
+            return priority(t, history: historyIDs, composer: composer, index: index)
+        })
+        return (attributions, allTyped ?? composer.typed(itemIDs, history: Self.cited(attributions, id: id)))
     }
 
     /// The distinct history objects the attributions cite (as ids), in first-cited order.
@@ -514,16 +525,9 @@ public final class RecommendationService: @unchecked Sendable {
         } else if !inModel.isEmpty {
             let ids = m.model.itemIDs
             let historyIDs = h.entries.map { ids[$0.item] }
-            let items = inModel.map { ids[$0.j] }
-            // Typing walks the graph from every object it is given: only the cited objects are typed, unless the
-            // attribution needs the whole history's links to choose which objects to leave out.
-            var allTyped: [[MetaPathLink]]?
-            let a = attribution.attribute(scoring: scoring, history: h.entries, items: inModel.map(\.j), priority: {
-                let t = s.composer.typed(items, history: historyIDs)
-                allTyped = t
-                return priority(t, history: historyIDs, composer: s.composer) { m.itemIndex[$0] }
-            })
-            let typed = allTyped ?? s.composer.typed(items, history: Self.cited(a) { ids[$0] })
+            let (a, typed) = attributedAndTyped(scoring: scoring, history: h.entries, items: inModel.map(\.j),
+                                                itemIDs: inModel.map { ids[$0.j] }, historyIDs: historyIDs, composer: s.composer,
+                                                id: { ids[$0] }, index: { m.itemIndex[$0] })
             for (k, pair) in inModel.enumerated() {
                 out[pair.n] = s.composer.citedEvidence(typed: typed[k], attributions: a[k].map { (ids[$0.item], $0.drop) },
                                                   fallback: m.fallbackKind)
